@@ -1,0 +1,25 @@
+"""The `supplychain` command: Flask's CLI over create_app, plus one group per domain."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def _create_app() -> Flask:
+    from supplychain.app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Supply chain forced- and child-labour risk service."""
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the domain command groups to the app's CLI."""
+    from supplychain.commands.refdata import refdata
+
+    app.cli.add_command(refdata)

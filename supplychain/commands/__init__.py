@@ -1,0 +1,1 @@
+"""Command-line groups, one per domain; they call the same services as the views."""

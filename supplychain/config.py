@@ -1,0 +1,29 @@
+"""Configuration defaults; the environment (SUPPLYCHAIN_*) and tests override them."""
+
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "ENV_NAME": "development",  # "production" requires SUPPLYCHAIN_SECRET_KEY
+    "SECRET_KEY": None,
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "REFDATA_DIR": None,  # imported editions; default: <instance>/refdata
+    "OPTIONAL_LAYERS": "",  # comma-separated, e.g. "walkfree-gsi-2023"
+    "REFDATA_FETCH_TIMEOUT": 30,
+    "REFDATA_MAX_IMPORT_BYTES": 20 * 1024 * 1024,
+    "API_TITLE": "Supply chain labour risk API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": "Goods at risk of forced and child labour, countries, enforcement "
+            "lists, matching and exposure scoring. Errors are application/problem+json."
+        }
+    },
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+    "JSON_SORT_KEYS": False,
+}
+
+DEVELOPMENT_SECRET = "development-only-secret-key"
