@@ -20,6 +20,10 @@ def main() -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the domain command groups to the app's CLI."""
+    from supplychain.commands.matching import match
     from supplychain.commands.refdata import refdata
+    from supplychain.commands.screening import screen
 
     app.cli.add_command(refdata)
+    app.cli.add_command(match)
+    app.cli.add_command(screen)

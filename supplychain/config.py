@@ -24,6 +24,14 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
     "JSON_SORT_KEYS": False,
+    # Match decisions: score >= ACCEPT is accepted, >= REVIEW goes to a person, else no match.
+    "MATCH_GOODS_ACCEPT": 85.0,
+    "MATCH_GOODS_REVIEW": 65.0,
+    "MATCH_COUNTRIES_ACCEPT": 90.0,
+    "MATCH_COUNTRIES_REVIEW": 75.0,
+    "SCREEN_SUPPLIERS_ACCEPT": 92.0,
+    "SCREEN_SUPPLIERS_REVIEW": 80.0,
+    "MATCH_MAX_ITEMS": 10_000,
 }
 
 DEVELOPMENT_SECRET = "development-only-secret-key"

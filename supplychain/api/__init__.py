@@ -5,7 +5,9 @@ from flask_smorest import Api
 
 def register_api(api: Api) -> None:
     """Register every API blueprint."""
-    from supplychain.api import docs, refdata
+    from supplychain.api import docs, matching, refdata, screening
 
     api.register_blueprint(refdata.blp, url_prefix="/api/v1")
+    api.register_blueprint(matching.blp, url_prefix="/api/v1")
+    api.register_blueprint(screening.blp, url_prefix="/api/v1")
     docs.register(api)

@@ -1,0 +1,1 @@
+"""The engine: normalising, matching, scoring and explaining. Pure Python, no web or database."""
