@@ -73,7 +73,9 @@ class FileReader:
     root: Path
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, file: str, message: str, row: int | None = None, column: str | None = None):
+    def problem(
+        self, file: str, message: str, row: int | None = None, column: str | None = None
+    ) -> None:
         self.problems.append(Problem(file, message, row, column))
 
     def exists(self, relative: str) -> bool:
