@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,23 +71,29 @@ def summarise(
 ) -> GroupSummary:
     """Summarise one set of lines, by spend when every line has a positive spend."""
     by_spend = bool(lines) and all(line.spend is not None and line.spend > 0 for line in lines)
-    weights = [float(line.spend or 0) if by_spend else 1.0 for line in lines]
-    total = sum(weights) or 1.0
-    dims = {d: _dimension(lines, weights, total, d, config) for d in DIMENSIONS}
-    insufficient = sum(
-        w for w, line in zip(weights, lines, strict=True) if line.score.insufficient_data
-    )
-    impact = sorted(
+    # Lines with the same evidence share one LineScore object (the Scorer caches them), so the
+    # roll-up works on distinct scores with summed weights rather than on every line.
+    distinct: dict[int, tuple[LineScore, list[float]]] = {}
+    for line in lines:
+        entry = distinct.get(id(line.score))
+        if entry is None:
+            entry = distinct[id(line.score)] = (line.score, [0.0])
+        entry[1][0] += float(line.spend or 0) if by_spend else 1.0
+    weighted = [(score, cell[0]) for score, cell in distinct.values()]
+    total = sum(weight for _, weight in weighted) or 1.0
+    dims = {d: _dimension(weighted, total, d, config) for d in DIMENSIONS}
+    insufficient = sum(weight for score, weight in weighted if score.insufficient_data)
+    impact = heapq.nsmallest(
+        top,
         (
-            (w * max(line.score.forced_labour.score, line.score.child_labour.score), line.key)
-            for w, line in zip(weights, lines, strict=True)
+            (-(float(line.spend or 0) if by_spend else 1.0) * _peak(line.score), line.key)
+            for line in lines
         ),
-        key=lambda item: (-item[0], item[1]),
     )
     factor_points: dict[str, float] = defaultdict(float)
-    for w, line in zip(weights, lines, strict=True):
-        for factor in line.score.factors:
-            factor_points[factor.kind] += w * factor.contribution / total
+    for score, weight in weighted:
+        for factor in score.factors:
+            factor_points[factor.kind] += weight * factor.contribution / total
     top_factors = sorted(factor_points.items(), key=lambda item: (-item[1], item[0]))[:top]
     return GroupSummary(
         name=name,
@@ -95,24 +102,27 @@ def summarise(
         forced_labour=dims["forced_labour"],
         child_labour=dims["child_labour"],
         insufficient_data_share=round(insufficient / total, 4),
-        top_lines=tuple(key for points, key in impact[:top] if points > 0),
+        top_lines=tuple(key for points, key in impact if points < 0),
         top_factors=tuple((kind, round(points, 2)) for kind, points in top_factors),
     )
 
 
+def _peak(score: LineScore) -> float:
+    return max(score.forced_labour.score, score.child_labour.score)
+
+
 def _dimension(
-    lines: Sequence[ScoredLine],
-    weights: list[float],
+    weighted: list[tuple[LineScore, float]],
     total: float,
     dimension: Dimension,
     config: ScoringConfig,
 ) -> DimensionSummary:
-    scores = [line.score.exposure(dimension) for line in lines]
-    mean = sum(w * s.score for w, s in zip(weights, scores, strict=True)) / total
-    maximum = max((s.score for s in scores), default=0.0)
+    exposures = [(score.exposure(dimension), weight) for score, weight in weighted]
+    mean = sum(weight * e.score for e, weight in exposures) / total
+    maximum = max((e.score for e, _ in exposures), default=0.0)
     shares = dict.fromkeys(BANDS, 0.0)
-    for w, s in zip(weights, scores, strict=True):
-        shares[s.band] += w / total
+    for e, weight in exposures:
+        shares[e.band] += weight / total
     return DimensionSummary(
         mean=round(mean, 1),
         maximum=maximum,

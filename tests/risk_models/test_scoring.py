@@ -273,3 +273,19 @@ def test_roll_up_weights_by_spend_when_every_line_has_it():
         [ScoredLine(1, "s1", None, risky), ScoredLine(2, "s2", 100.0, clean)], CONFIG
     )
     assert unweighted.portfolio.weighting == "lines"
+
+
+def test_every_factor_kind_has_due_diligence_questions():
+    from risk_models.scoring.questions import QUESTIONS
+
+    assert set(QUESTIONS) == set(FACTORS)
+
+
+def test_questions_follow_the_strongest_factors_first():
+    from risk_models.scoring.questions import questions_for
+
+    result = score(good_ids=("cocoa",), product_certainty="accepted", country_iso3="BBB",
+                   country_certainty="accepted")  # fmt: skip
+    asked = questions_for(result.factors)
+    assert asked[0]["factor"] == result.factors[0].kind
+    assert len({q["question"] for q in asked}) == len(asked)
