@@ -84,6 +84,13 @@ def check_editions(raw: RawData) -> Iterable[Problem]:
         pairs = Counter((item.good_id, item.country_iso3) for item in listings)
         for item in listings:
             good = goods.get(item.good_id)
+            if good is not None and good.name != item.good_name:
+                yield Problem(
+                    file,
+                    f"good_name {item.good_name!r} differs from the catalogue name {good.name!r}",
+                    item.row,
+                    "good_name",
+                )
             if good is None or good.kind != "good":
                 yield Problem(
                     file,
