@@ -14,9 +14,11 @@ import random
 import resource
 import time
 
+import numpy as np
+
 from reference_data import load_reference_data
 from risk_models.scoring import EntityHit, LineEvidence, Scorer, get_model
-from risk_models.scoring.aggregate import ScoredLine, aggregate
+from risk_models.scoring.aggregate import LineTable, aggregate_table
 
 
 def realistic_lines(reference, rows: int, seed: int = 7) -> list[tuple[LineEvidence, str, float]]:
@@ -66,13 +68,28 @@ def main() -> None:
     lines = realistic_lines(reference, args.rows)
 
     start = time.perf_counter()
+    # Matching yields one evidence object per distinct match, so identical lines share it:
+    # score each distinct evidence once, then work on columns.
     scorer = Scorer(reference, config)
-    scored = [
-        ScoredLine(i, group, spend, scorer.score(evidence))
-        for i, (evidence, group, spend) in enumerate(lines, start=2)
-    ]
+    distinct: dict[int, int] = {}
+    pool: list[LineEvidence] = []
+    for evidence, _, _ in lines:
+        if id(evidence) not in distinct:
+            distinct[id(evidence)] = len(pool)
+            pool.append(evidence)
+    scores = scorer.score_many(pool)
+    groups: dict[str, int] = {}
+    n = len(lines)
+    table = LineTable.from_columns(
+        key=np.arange(2, n + 2, dtype=np.int64),
+        group=np.fromiter((groups.setdefault(g, len(groups)) for _, g, _ in lines), np.int64, n),
+        group_names=list(groups),
+        spend=np.fromiter((spend for _, _, spend in lines), np.float64, n),
+        score=np.fromiter((distinct[id(evidence)] for evidence, _, _ in lines), np.int64, n),
+        scores=scores,
+    )
     scored_at = time.perf_counter()
-    summary = aggregate(scored, config)
+    summary = aggregate_table(table, config)
     done = time.perf_counter()
 
     sample = lines[: args.baseline_sample]
@@ -84,8 +101,8 @@ def main() -> None:
     rate = args.rows / (done - start)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"rows                         {args.rows:>12,}")
-    print(f"distinct evidence            {len({id(s.score) for s in scored}):>12,}")
-    print(f"scoring                      {scored_at - start:>11.2f}s")
+    print(f"distinct evidence            {len(pool):>12,}")
+    print(f"scoring distinct + columns   {scored_at - start:>11.2f}s")
     print(f"roll-up (suppliers+portfolio){done - scored_at:>11.2f}s")
     print(f"total                        {done - start:>11.2f}s   (target < 5 s)")
     print(f"engine rows/second           {rate:>12,.0f}")

@@ -513,9 +513,20 @@ def _layer_of(source: Source) -> str:
     return next((name for name, path in OPTIONAL_LAYERS.items() if path in source.files), "")
 
 
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return (0, 0, 0)
+    return (status.st_mtime_ns, status.st_ino, status.st_size)
+
+
 @cache
 def _load_cached(
-    data_dir: Path, extra_dirs: tuple[Path, ...], layers: frozenset[str], stamp: tuple[float, ...]
+    data_dir: Path,
+    extra_dirs: tuple[Path, ...],
+    layers: frozenset[str],
+    stamp: tuple[tuple[int, int, int], ...],
 ) -> ReferenceData:
     from reference_data.validation import check  # local import: validation builds on this module
 
@@ -533,9 +544,8 @@ def load_reference_data(
 ) -> ReferenceData:
     """Load, check and index the reference data (cached until an extra directory changes)."""
     extras = tuple(Path(d) for d in extra_dirs)
-    # Imported editions land in an extra directory; its manifest's mtime keys the cache.
-    stamp = tuple(
-        os.stat(d / "manifest.toml").st_mtime if (d / "manifest.toml").exists() else 0.0
-        for d in extras
-    )
+    # Imported editions land in an extra directory; its manifest keys the cache. An import
+    # replaces the manifest last, so its inode changes even when the mtime cannot (coarse
+    # clocks, two imports within one tick).
+    stamp = tuple(_stamp(d / "manifest.toml") for d in extras)
     return _load_cached(data_dir or DATA_DIR, extras, frozenset(layers), stamp)

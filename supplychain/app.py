@@ -10,7 +10,7 @@ from flask import Flask
 
 from supplychain import config as config_defaults
 from supplychain.errors import register_error_handlers
-from supplychain.extensions import api, db, migrate
+from supplychain.extensions import api, csrf, db, limiter, login_manager, migrate
 
 
 class ConfigurationError(RuntimeError):
@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, config)
     register_extensions(app)
     register_blueprints(app)
+    register_security(app)
     register_error_handlers(app)
     register_commands(app)
     register_template_context(app)
@@ -51,6 +52,17 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     app.config["REFDATA_DIR"] = app.config["REFDATA_DIR"] or str(
         Path(app.instance_path) / "refdata"
     )
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["ENV_NAME"] not in (
+            "development",
+            "testing",
+        )
+    app.config["RATELIMIT_STORAGE_URI"] = (
+        app.config["RATELIMIT_STORAGE_URI"] or app.config["REDIS_URL"] or "memory://"
+    )
+    app.config["MAIL_OUTBOX_DIR"] = app.config["MAIL_OUTBOX_DIR"] or str(
+        Path(app.instance_path) / "outbox"
+    )
 
 
 def register_extensions(app: Flask) -> None:
@@ -64,6 +76,9 @@ def register_extensions(app: Flask) -> None:
     # flask-smorest registers a JSON-only HTTPException handler here; register_error_handlers
     # replaces it afterwards with ours, which answers people with a page too.
     api.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -73,6 +88,13 @@ def register_blueprints(app: Flask) -> None:
 
     register_api(api)
     register_web(app)
+
+
+def register_security(app: Flask) -> None:
+    """Add sessions' user loading, CSRF exemptions for the API, and security headers."""
+    from supplychain.security import init_security
+
+    init_security(app)
 
 
 def register_commands(app: Flask) -> None:
@@ -88,7 +110,4 @@ def register_template_context(app: Flask) -> None:
 
     @app.context_processor
     def reference_version() -> dict[str, Any]:
-        return {
-            "reference_version": get_reference(app.config).version,
-            "has_endpoint": lambda name: name in app.view_functions,
-        }
+        return {"reference_version": get_reference(app.config).version}

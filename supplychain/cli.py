@@ -20,6 +20,8 @@ def main() -> None:
 
 def register_cli(app: Flask) -> None:
     """Attach the domain command groups to the app's CLI."""
+    from supplychain.commands.accounts import orgs, tokens_group, users
+    from supplychain.commands.demo import demo
     from supplychain.commands.matching import match
     from supplychain.commands.refdata import refdata
     from supplychain.commands.screening import screen
@@ -27,3 +29,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(refdata)
     app.cli.add_command(match)
     app.cli.add_command(screen)
+    app.cli.add_command(orgs)
+    app.cli.add_command(users)
+    app.cli.add_command(tokens_group)
+    app.cli.add_command(demo)

@@ -32,6 +32,25 @@ DEFAULTS: dict[str, Any] = {
     "SCREEN_SUPPLIERS_ACCEPT": 92.0,
     "SCREEN_SUPPLIERS_REVIEW": 80.0,
     "MATCH_MAX_ITEMS": 10_000,
+    # Accounts, sessions and request security.
+    "PUBLIC_URL": None,  # e.g. "https://risk.example.org": links in e-mails; else the request host
+    "MAIL_FROM": "Supply chain labour risk <no-reply@localhost>",
+    "MAIL_OUTBOX_DIR": None,  # default: <instance>/outbox
+    "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
+    "LOGIN_RATE_LIMIT": "10/minute;50/hour",  # per client address and e-mail, login and reset
+    "REDIS_URL": None,  # rate-limit counters shared by all workers; default: in process memory
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": None,  # default: REDIS_URL, else memory://
+    "RATELIMIT_KEY_PREFIX": "supplychain",
+    "SESSION_COOKIE_SECURE": None,  # default: True outside development and testing
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Swagger UI's stylesheet draws its icons from data: URIs; nothing else is needed.
+    "CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "PERMISSIONS_POLICY": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 }
 
 DEVELOPMENT_SECRET = "development-only-secret-key"

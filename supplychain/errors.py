@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -13,15 +13,31 @@ PROBLEM_TYPE_BASE = "https://supplychain.invalid/problems/"  # not dereferenceab
 
 
 class DomainError(Exception):
-    """An error a user can act on; carries its HTTP status and a short title."""
+    """An error a user can act on; carries its HTTP status, a short title and extra headers."""
 
     status = 400
     title = "Bad request"
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, detail: str, *, errors: dict[str, Any] | None = None):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or {}
+
+
+class Unauthorized(DomainError):
+    """No credentials, or credentials that are unknown, revoked or expired."""
+
+    status = 401
+    title = "Unauthorized"
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="supplychain"'}
+
+
+class Forbidden(DomainError):
+    """Known credentials whose role does not allow the action."""
+
+    status = 403
+    title = "Forbidden"
 
 
 class NotFound(DomainError):
@@ -87,7 +103,9 @@ def handle_http_exception(error: HTTPException) -> Response:
 
 def handle_domain_error(error: DomainError) -> Response:
     db.session.rollback()
-    return render_error(error.status, error.title, error.detail, error.errors or None)
+    response = render_error(error.status, error.title, error.detail, error.errors or None)
+    response.headers.update(error.headers)
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,9 +1,13 @@
 """Flask extensions, created unbound and attached by the app factory."""
 
 import sqlalchemy as sa
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -24,3 +28,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = Api()
+csrf = CSRFProtect()
+login_manager = LoginManager()
+# Limits are declared on the views that need them (login, password reset); storage comes from
+# RATELIMIT_STORAGE_URI (memory, or Redis when SUPPLYCHAIN_REDIS_URL is set).
+limiter = Limiter(key_func=get_remote_address)

@@ -28,6 +28,10 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "ENV_NAME": "testing",
             "DATABASE_URL": TEST_DATABASE_URL,
             "REFDATA_DIR": str(tmp_path / "refdata"),
+            # Forms post without a CSRF token here; tests/supplychain/test_security.py checks
+            # CSRF on an app of its own.
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         }
     )
     with app.app_context():

@@ -1,6 +1,13 @@
 """Exposure scoring: forced- and child-labour exposure with a reason for every point."""
 
-from risk_models.scoring.aggregate import GroupSummary, PortfolioSummary, aggregate
+from risk_models.scoring.aggregate import (
+    GroupSummary,
+    LineTable,
+    PortfolioSummary,
+    ScoredLine,
+    aggregate,
+    aggregate_table,
+)
 from risk_models.scoring.model import FACTORS, NAME, Scorer, get_model
 from risk_models.scoring.profile import ScoringConfig, load_profile
 from risk_models.scoring.types import (
@@ -21,11 +28,14 @@ __all__ = [
     "GroupSummary",
     "LineEvidence",
     "LineScore",
+    "LineTable",
     "PortfolioSummary",
+    "ScoredLine",
     "Scorer",
     "ScoringConfig",
     "SourceRef",
     "aggregate",
+    "aggregate_table",
     "get_model",
     "load_profile",
 ]

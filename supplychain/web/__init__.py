@@ -4,7 +4,14 @@ from flask import Flask
 
 
 def register_web(app: Flask) -> None:
-    """Register every page blueprint."""
-    from supplychain.web import pages
+    """Register every page blueprint and the template helpers they share."""
+    from supplychain.services.catalogue import listing_flags
+    from supplychain.web import account, auth, countries, goods, lists, pages
 
+    app.add_template_filter(listing_flags, "listing_flags")
     app.register_blueprint(pages.bp)
+    app.register_blueprint(goods.bp)
+    app.register_blueprint(countries.bp)
+    app.register_blueprint(lists.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)

@@ -76,7 +76,9 @@ def test_api_docs_page_uses_no_external_assets(client):
     page = client.get("/api/v1/docs").get_data(as_text=True)
     assert "swagger-ui-bundle.js" in page
     assert "http://" not in page and "https://" not in page
-    assert client.get("/api/v1/docs/static/swagger-ui-bundle.js").status_code == 200
+    bundle = client.get("/api/v1/docs/static/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    bundle.close()
 
 
 def test_home_page_shows_reference_version(client, app: Flask):

@@ -1,0 +1,566 @@
+"""Match the ways people write a country to ISO 3166 entries.
+
+Codes (only when they are the whole query), names in English and French, official,
+historical and publisher spellings (from the countries data and its aliases), countries
+inside a longer place string ("Dhaka 1207 Bangladesh"), and misspellings, guarded so that
+look-alikes (Niger/Nigeria, Iran/Iraq, Mali/Malawi) never turn into each other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from reference_data.models import Country, ReferenceData
+from risk_models.matching.result import Candidate, Feature, MatchResult
+from risk_models.matching.text import fold, word_set, words
+
+MAX_CANDIDATES = 5
+CACHE_LIMIT = 200_000
+
+# Words folded away from every key, so "Republic of the Congo" = "Congo, Republic of the".
+_KEY_STOP = word_set("the of and la le les l de du des d et y del da")
+# Abbreviations in country names, expanded on both sides.
+_KEY_EXPAND = {
+    "st": "saint",
+    "ste": "sainte",
+    "rep": "republic",
+    "repub": "republic",
+    "dem": "democratic",
+    "fed": "federated",
+    "sts": "states",
+    "isl": "islands",
+    "isls": "islands",
+    "utd": "united",
+    "peoples": "people",
+    "pdr": "people democratic republic",
+}
+# What is not a country: regions, blocs and the ways people say "no idea".
+_NOT_COUNTRY_PHRASES = frozenset(
+    {
+        "unknown",
+        "unk",
+        "n a",
+        "none",
+        "null",
+        "nil",
+        "tbd",
+        "tba",
+        "tbc",
+        "to be confirmed",
+        "to be determined",
+        "various",
+        "varied",
+        "multiple",
+        "multiple countries",
+        "various countries",
+        "mixed",
+        "several",
+        "many",
+        "any",
+        "all",
+        "other",
+        "others",
+        "misc",
+        "miscellaneous",
+        "not specified",
+        "unspecified",
+        "not applicable",
+        "not available",
+        "no country",
+        "blank",
+        "empty",
+        "worldwide",
+        "world",
+        "global",
+        "international",
+        "overseas",
+        "abroad",
+        "foreign",
+        "domestic",
+        "local",
+        "eu",
+        "european union",
+        "europe",
+        "asia",
+        "africa",
+        "americas",
+        "america",
+        "latin america",
+        "south america",
+        "north america",
+        "central america",
+        "caribbean",
+        "oceania",
+        "middle east",
+        "near east",
+        "far east",
+        "mena",
+        "emea",
+        "apac",
+        "asia pacific",
+        "scandinavia",
+        "nordics",
+        "nordic countries",
+        "balkans",
+        "benelux",
+        "gulf",
+        "gcc",
+        "asean",
+        "mercosur",
+        "sub saharan africa",
+        "west africa",
+        "east africa",
+        "southern africa",
+        "north africa",
+        "central africa",
+        "south asia",
+        "southeast asia",
+        "south east asia",
+        "east asia",
+        "central asia",
+        "western europe",
+        "eastern europe",
+        "northern europe",
+        "southern europe",
+        "pacific islands",
+        "antarctic",
+        "arctic",
+        "xx",
+        "zz",
+        "0",
+    }
+)
+# Places inside a country whose names contain another country's name, and what they are.
+# "" means the place says nothing about a country ("New Guinea" is an island of two).
+SUBNATIONAL_PLACES: dict[str, str] = {
+    "new jersey": "USA",
+    "jersey city": "USA",
+    "new mexico": "USA",
+    "district of columbia": "USA",
+    "new south wales": "AUS",
+    "british columbia": "CAN",
+    "niger delta": "NGA",
+    "mexico city": "MEX",
+    "ciudad de mexico": "MEX",
+    "guatemala city": "GTM",
+    "kuwait city": "KWT",
+    "vatican city": "VAT",
+    "belize city": "BLZ",
+    "luxembourg city": "LUX",
+    "djibouti city": "DJI",
+    "panama city": "PAN",
+    "singapore city": "SGP",
+    "new guinea": "",
+    "guinea gulf": "",
+    "gulf of guinea": "",
+}
+# Names that two countries share; the first is the more common reading in trade data.
+AMBIGUOUS_NAMES: dict[str, tuple[str, ...]] = {
+    "korea": ("KOR", "PRK"),
+    "congo": ("COD", "COG"),
+    "virgin islands": ("VGB", "VIR"),
+    "saint martin": ("MAF", "SXM"),
+    "sint maarten saint martin": ("SXM", "MAF"),
+}
+# Short English words that are also ISO codes: as a whole lower-case query they are more
+# often a slip than a code.
+_COMMON_WORDS = word_set(
+    """am an as at be by do go he id if in is it me my no of on or so to tv us we
+    and are arm ben bra can cod col cub dom fin gab gin gum jam ken lie mac mar nam nor
+    pan per pry sen ton tun"""
+)
+# Words around a place that say nothing about it.
+_PLACE_NOISE = word_set(
+    """made in from origin country of coo manufactured produced city province state region
+    district county prefecture municipality zone area sar special administrative mainland
+    republic po box p o street st road rd avenue ave building bldg floor"""
+)
+US_STATE_CODES = word_set(
+    """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
+    NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"""
+)
+_CODE_QUERY = re.compile(r"^\s*([A-Za-z]{2,3}|[A-Za-z]\.[A-Za-z]\.(?:[A-Za-z]\.)?)\s*$")
+_PART_BREAK = re.compile(r"[,;/|()\[\]\n\t]+|\s[-–—]+\s|\s-|-\s")
+
+
+@dataclass(frozen=True, slots=True)
+class _Key:
+    iso3: str
+    kind: str  # "name" (English/French short or official) or the alias kind
+    text: str
+
+
+# --- features: one signal each; the docstring is the explanation shown to people ----------
+
+
+def name_equal(query: str, key: _Key, score: float) -> Feature:
+    """The text is the country's name (English or French, short or official)."""
+    return Feature("name_equal", score, f"{query!r} is {key.text!r}", query, key.text)
+
+
+def alias_equal(query: str, key: _Key, score: float) -> Feature:
+    """The text is another recorded way to write the country's name."""
+    detail = f"{query!r} is the {key.kind} name {key.text!r}"
+    return Feature("alias_equal", score, detail, query, key.text)
+
+
+def iso_code(query: str, code: str, score: float) -> Feature:
+    """The text is the country's ISO 3166 code."""
+    return Feature("iso_code", score, f"{query!r} is the ISO code {code}", query, code)
+
+
+def common_word_code(query: str, penalty: float) -> Feature:
+    """The code is also a common short word, so it may not mean the country."""
+    detail = f"{query!r} is also an ordinary word"
+    return Feature("common_word_code", -penalty, detail, query, "")
+
+
+def country_in_place(part: str, key: _Key, score: float, position: str) -> Feature:
+    """The country is named inside a longer place (a city, a region, an address)."""
+    detail = f"{key.text!r} found in {part!r} ({position})"
+    return Feature("country_in_place", score, detail, part, key.text)
+
+
+def subnational_place(place: str, iso3: str, score: float) -> Feature:
+    """The text names a place inside the country whose name contains another country's."""
+    detail = f"{place!r} is a place in {iso3}"
+    return Feature("subnational_place", score, detail, place, iso3)
+
+
+def conflicting_places(others: Sequence[str], penalty: float) -> Feature:
+    """The text also names other countries, so which one is meant is uncertain."""
+    detail = "also named: " + ", ".join(others)
+    return Feature("conflicting_places", -penalty, detail, "", ",".join(others))
+
+
+def agreeing_places(count: int, bonus: float) -> Feature:
+    """Several parts of the text name the same country."""
+    return Feature("agreeing_places", bonus, f"named {count} times", "", str(count))
+
+
+def misspelling(query: str, key: _Key, edits: int, score: float) -> Feature:
+    """The text differs from the country's name by a typing slip or two."""
+    detail = f"{query!r} is {edits} edit(s) from {key.text!r}"
+    return Feature("misspelling", score, detail, query, key.text)
+
+
+def us_state_code(part: str, code: str, score: float) -> Feature:
+    """The two letters after a place are also a US state's code ("Atlanta, GA")."""
+    return Feature("us_state_code", score, f"{code} is also a US state", part, "USA")
+
+
+def after_place(why: str, penalty: float) -> Feature:
+    """A code or misspelt name after a place name is weaker evidence than a clean name."""
+    return Feature("after_place", penalty, why, "", "")
+
+
+def look_alike(query: str, other: _Key, penalty: float) -> Feature:
+    """Another country's name is about as close, so the spelling does not settle it."""
+    detail = f"{query!r} is also close to {other.text!r} ({other.iso3})"
+    return Feature("look_alike", -penalty, detail, query, other.text)
+
+
+def shared_name(query: str, others: Sequence[str], score: float) -> Feature:
+    """Several countries go by this name; the more common reading in trade data comes first."""
+    detail = f"{query!r} may mean " + " or ".join(others)
+    return Feature("shared_name", score, detail, query, ",".join(others))
+
+
+# --- the matcher ---------------------------------------------------------------------------
+
+
+def country_key(text: str) -> str:
+    """Return a country name's comparison key: folded words, abbreviations expanded."""
+    tokens: list[str] = []
+    for word in words(fold(text)):
+        for part in _KEY_EXPAND.get(word, word).split():
+            if part not in _KEY_STOP:
+                tokens.append(part)
+    if len(tokens) > 1 and tokens[-1] == "is":
+        tokens[-1] = "islands"  # "Cayman Is."
+    return " ".join(tokens)
+
+
+class CountryMatcher:
+    """Match country strings to ISO 3166 countries; build once per reference version."""
+
+    def __init__(
+        self, countries: Iterable[Country], aliases: Iterable[tuple[str, str, str]] = ()
+    ) -> None:
+        self.countries = {c.iso3: c for c in countries}
+        self._keys: dict[str, _Key] = {}
+        self._clashes: set[str] = set()
+        self._codes2 = {c.iso2.casefold(): c.iso3 for c in self.countries.values() if c.iso2}
+        self._codes3 = {c.iso3.casefold(): c.iso3 for c in self.countries.values()}
+        for country in self.countries.values():
+            names = (country.name_en, country.name_fr, country.official_en, country.official_fr)
+            for text in names:
+                self._add(text, country.iso3, "name")
+        for iso3, alias, kind in aliases:
+            if iso3 in self.countries:
+                self._add(alias, iso3, kind)
+        for key in self._clashes:
+            self._keys.pop(key, None)
+        self._not_countries = {country_key(t) for t in _NOT_COUNTRY_PHRASES} | {
+            country_key(t) for c in self.countries.values() for t in (c.region, c.sub_region) if t
+        }
+        self._not_countries -= set(self._keys)
+        self._not_countries.discard("")
+        self._places = {country_key(k): v for k, v in SUBNATIONAL_PLACES.items()}
+        self._ambiguous = {
+            country_key(k): tuple(i for i in v if i in self.countries)
+            for k, v in AMBIGUOUS_NAMES.items()
+        }
+        self._max_tokens = max((len(k.split()) for k in self._keys), default=1)
+        # Spelling repairs compare against real names only, never codes or abbreviations.
+        self._fuzzy_keys = sorted(
+            k for k, v in self._keys.items() if len(k) >= 4 and v.kind != "abbreviation"
+        )
+        self._cache: dict[str, MatchResult] = {}
+
+    @classmethod
+    def from_reference(cls, reference: ReferenceData) -> CountryMatcher:
+        """Build a matcher over the reference countries and their aliases."""
+        aliases = [(a.iso3, a.alias, a.kind) for a in reference.country_aliases]
+        return cls(reference.countries.values(), aliases)
+
+    def _add(self, text: str, iso3: str, kind: str) -> None:
+        key = country_key(text)
+        if not key:
+            return
+        existing = self._keys.get(key)
+        if existing is None:
+            self._keys[key] = _Key(iso3, kind, text)
+        elif existing.iso3 != iso3:
+            self._clashes.add(key)  # a spelling of two countries settles nothing
+        elif kind == "name" and existing.kind != "name":
+            self._keys[key] = _Key(iso3, kind, text)
+
+    # -- matching ----------------------------------------------------------------------
+
+    def match(self, query: str) -> MatchResult:
+        """Match one country string."""
+        cached = self._cache.get(query)
+        if cached is not None:
+            return cached
+        result = MatchResult(query, tuple(self._rank(self._candidates(query))))
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[query] = result
+        return result
+
+    def match_many(self, queries: Iterable[str]) -> list[MatchResult]:
+        """Match many country strings, each distinct string once, in input order."""
+        return [self.match(query) for query in queries]
+
+    def _rank(self, found: list[Candidate]) -> list[Candidate]:
+        best: dict[str, Candidate] = {}
+        for candidate in found:
+            if candidate.id not in best or candidate.score > best[candidate.id].score:
+                best[candidate.id] = candidate
+        ranked = sorted(best.values(), key=lambda c: (-c.score, c.name))
+        return ranked[:MAX_CANDIDATES]
+
+    def _candidate(self, iso3: str, method: str, features: Sequence[Feature]) -> Candidate:
+        score = max(0.0, min(100.0, sum(f.score for f in features)))
+        name = self.countries[iso3].name_en
+        return Candidate(iso3, name, round(score, 1), method, tuple(features))
+
+    def _candidates(self, query: str) -> list[Candidate]:
+        key = country_key(query)
+        if key in self._not_countries:
+            return []
+        code = _CODE_QUERY.match(query)
+        if code:
+            found = self._code(query, code.group(1))
+            if found:
+                return found
+        if not key:
+            return []
+        exact = self._exact(query, key)
+        if exact:
+            return exact
+        parts = [p for p in _PART_BREAK.split(query) if words(fold(p))]
+        if len(parts) == 2:
+            # "Tanzania, United Republic of": the publisher's inverted order.
+            inverted = self._exact(query, country_key(parts[1] + " " + parts[0]))
+            if inverted:
+                return inverted
+        found = self._places_in(parts or [query])
+        best = max((c.score for c in found), default=0.0)
+        # A misspelt whole name beats a country found inside it ("Guinea Bisau").
+        repaired = self._fuzzy(query, key)
+        if repaired and repaired[0].score > best:
+            return repaired
+        if found:
+            return found
+        if len(parts) > 1:
+            last = self._fuzzy(parts[-1], country_key(parts[-1]))
+            return [_rescore(c, -5.0, "a misspelt name after a place") for c in last]
+        return []
+
+    def _exact(self, query: str, key: str) -> list[Candidate]:
+        hit = self._keys.get(key)
+        if hit is not None:
+            if hit.kind == "name":
+                return [self._candidate(hit.iso3, "exact", [name_equal(query, hit, 100.0)])]
+            score = 96.0 if hit.kind == "misspelling" else 98.0
+            return [self._candidate(hit.iso3, "alias", [alias_equal(query, hit, score)])]
+        shared = self._ambiguous.get(key)
+        if shared:
+            names = [self.countries[i].name_en for i in shared]
+            return [
+                self._candidate(iso3, "alias", [shared_name(query, names, 78.0 - 8.0 * rank)])
+                for rank, iso3 in enumerate(shared)
+            ]
+        return []
+
+    def _code(self, query: str, raw: str) -> list[Candidate]:
+        code = raw.replace(".", "").casefold()
+        iso3 = self._codes2.get(code) if len(code) == 2 else self._codes3.get(code)
+        if iso3 is None:
+            return []
+        features = [iso_code(query, iso3 if len(code) == 3 else code.upper(), 97.0)]
+        if code == "na":
+            features.append(common_word_code(query, 30.0))  # "NA": not available, usually
+        elif code in _COMMON_WORDS and not raw.isupper():
+            features.append(common_word_code(query, 20.0))
+        return [self._candidate(iso3, "code", features)]
+
+    def _places_in(self, parts: Sequence[str]) -> list[Candidate]:
+        """Find countries named inside the parts of a longer string, the last part first."""
+        found: list[tuple[str, int, Candidate]] = []  # (iso3, part index from the end, ...)
+        for back, part in enumerate(reversed(parts)):
+            for iso3, candidate in self._place_part(part, back == 0, len(parts) > 1):
+                found.append((iso3, back, candidate))
+        if not found:
+            return []
+        countries = {iso3 for iso3, _, _ in found if iso3}
+        results = []
+        for iso3 in countries:
+            mine = [c for i, _, c in found if i == iso3]
+            best = max(mine, key=lambda c: c.score)
+            features = list(best.features)
+            if len(mine) > 1:
+                features.append(agreeing_places(len(mine), 3.0))
+            others = sorted(countries - {iso3})
+            if others:
+                features.append(conflicting_places(others, 15.0))
+            results.append(self._candidate(iso3, best.method, features))
+        return results
+
+    def _place_part(self, part: str, last: bool, several: bool) -> list[tuple[str, Candidate]]:
+        key = country_key(part)
+        if key in self._not_countries:
+            return []
+        hit = self._keys.get(key)
+        code = _CODE_QUERY.match(part)
+        if code and several and (hit is None or hit.kind == "abbreviation"):
+            # "Shenzhen, CN": a code after a place is weaker than a name, and a US state's
+            # code ("Atlanta, GA") reads as a country's just as well.
+            letters = code.group(1).replace(".", "").upper()
+            weaker = -17.0 if len(letters) == 2 else -5.0
+            found = [(c.id, _rescore(c, weaker)) for c in self._code(part, code.group(1))]
+            if letters in US_STATE_CODES and "USA" in self.countries:
+                feature = us_state_code(part, letters, 62.0)
+                found = [(i, _rescore(c, -18.0)) for i, c in found]
+                found.append(("USA", self._candidate("USA", "place", [feature])))
+            if found:
+                return found
+        if not key:
+            return []
+        position = "the last part" if last else "an earlier part"
+        if hit is not None:
+            score = 95.0 if last else 90.0
+            feature = country_in_place(part, hit, score, position)
+            return [(hit.iso3, self._candidate(hit.iso3, "place", [feature]))]
+        tokens = [t for t in key.split() if not t.isdigit()]
+        return self._ngram(part, tokens, last)
+
+    def _ngram(self, part: str, tokens: list[str], last: bool) -> list[tuple[str, Candidate]]:
+        """Find the longest run of words naming a country, or a known place, rightmost first."""
+        content = [t for t in tokens if t not in _PLACE_NOISE]
+        for size in range(min(len(tokens), max(self._max_tokens, 3)), 0, -1):
+            for start in range(len(tokens) - size, -1, -1):
+                gram = " ".join(tokens[start : start + size])
+                place = self._places.get(gram)
+                if place is not None:
+                    if not place:
+                        return []
+                    feature = subnational_place(gram, place, 85.0)
+                    return [(place, self._candidate(place, "place", [feature]))]
+                hit = self._keys.get(gram)
+                if hit is None or (hit.kind == "abbreviation" and size == 1):
+                    continue
+                whole = len(content) == size or content == gram.split()
+                at_end = start + size == len(tokens)
+                score = 95.0 if whole else 90.0 if at_end else 86.0
+                if not last:
+                    score -= 5.0
+                where = "the whole place" if whole else "the end" if at_end else "inside"
+                feature = country_in_place(part, hit, score, where)
+                return [(hit.iso3, self._candidate(hit.iso3, "place", [feature]))]
+        return []
+
+    def _fuzzy(self, query: str, key: str) -> list[Candidate]:
+        """Repair a misspelt name, unless a look-alike country is as close."""
+        if len(key) < 4 or not key.replace(" ", "").isalpha():
+            return []
+        allowed = 1 if len(key) < 9 else 2 if len(key) < 15 else 3
+        pool = [k for k in self._fuzzy_keys if k[0] == key[0] and abs(len(k) - len(key)) <= allowed]
+        if not pool:
+            return []
+        hits = process.extract(key, pool, scorer=OSA.distance, score_cutoff=allowed + 1, limit=20)
+        if not hits:
+            return []
+        by_country: dict[str, tuple[int, _Key]] = {}
+        for text, distance, _ in hits:
+            entry = self._keys[text]
+            previous = by_country.get(entry.iso3)
+            if previous is None or distance < previous[0]:
+                by_country[entry.iso3] = (int(distance), entry)
+        ranked = sorted(by_country.values(), key=lambda item: (item[0], item[1].text))
+        results = []
+        for distance, entry in ranked:
+            if distance > allowed or distance == 0:
+                continue
+            score = 100.0 - 80.0 * distance / len(key)
+            features = [misspelling(query, entry, distance, score)]
+            rivals = [e for d, e in ranked if e.iso3 != entry.iso3 and d <= distance + 1]
+            if rivals:
+                closest = min(rivals, key=lambda e: by_country[e.iso3][0])
+                tie = by_country[closest.iso3][0] <= distance
+                features.append(look_alike(query, closest, 30.0 if tie else 12.0))
+            results.append(self._candidate(entry.iso3, "fuzzy", features))
+        return results
+
+
+def _rescore(candidate: Candidate, delta: float, why: str = "a code after a place") -> Candidate:
+    feature = after_place(why, delta)
+    score = max(0.0, round(candidate.score + delta, 1))
+    features = (*candidate.features, feature)
+    return Candidate(candidate.id, candidate.name, score, candidate.method, features)
+
+
+FEATURES = (
+    name_equal,
+    alias_equal,
+    iso_code,
+    common_word_code,
+    country_in_place,
+    subnational_place,
+    conflicting_places,
+    agreeing_places,
+    misspelling,
+    look_alike,
+    shared_name,
+    us_state_code,
+    after_place,
+)
+# What each feature means, for people: the first line of its function's docstring.
+EXPLANATIONS: dict[str, str] = {f.__name__: (f.__doc__ or "").strip() for f in FEATURES}

@@ -1,0 +1,925 @@
+"""Match product descriptions and HS codes to goods on the ILAB list (and derived products).
+
+A description is read the way a buyer writes it: words are folded, stemmed and expanded from
+ERP abbreviations, split into phrases at punctuation, and each phrase's main noun (its head)
+is found. A good is a strong candidate when one of its names covers the description's words
+and it explains a head noun: "cotton t-shirts" is about garments, "coffee machine" is about
+a machine, so neither matches Cotton or Coffee. HS codes go through the goods' `hs` lists.
+
+The matcher scores; it never decides. Thresholds are applied by the service.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from typing import NamedTuple
+
+from rapidfuzz.distance import OSA
+
+from reference_data.models import Good, ReferenceData
+from risk_models.matching.result import Candidate, Feature, MatchResult
+from risk_models.matching.text import (
+    FRENCH_MARKERS,
+    STOP_WORDS,
+    fold,
+    is_number_like,
+    normalise,
+    plausible_misspelling,
+    segments,
+    stem,
+    word_set,
+    words,
+)
+
+MAX_CANDIDATES = 5
+MIN_CANDIDATE_SCORE = 30.0
+CACHE_LIMIT = 200_000
+
+# --- the vocabulary of product descriptions -------------------------------------------------
+
+# Words that carry no product information: packing units, quantities, measures.
+NOISE_WORDS = word_set(
+    """pcs pc pce pces pk pkt pkg pack packs package packed set sets pair pairs pr unit units ea
+    each nos no qty quantity lot lots piece pieces carton cartons ctns box boxes
+    kg kgs g gr gram grams mg lb lbs oz ton tons tonne tonnes mt ml l ltr litre liter cl
+    mm cm m meter metre inch inches ft v w kw wh mah gsm dtex denier ply brix ph pct percent
+    sku ref art model code hs hts hsn tariff heading subheading chapter nesoi nes
+    approx approximately about"""
+)
+# Words that name no particular thing: never the main noun, and weak in a name.
+GENERIC_WORDS = word_set(
+    """good goods product products item items article articles material materials merchandise
+    commodity commodities supplies supply stuff thing things misc miscellaneous general
+    accessory part parts component components equipment produit produits article articles
+    marchandise marchandises"""
+)
+# Words that qualify a product without changing what it is.
+DESCRIPTOR_WORDS = word_set(
+    """fresh frozen chilled dried dry raw whole organic natural premium grade quality standard
+    bulk loose new mixed assorted various fine pure processed unprocessed roasted unroasted
+    cooked uncooked peeled unpeeled shelled unshelled cut sliced diced ground powdered iqf
+    export import imported local wholesale retail size small medium large xl xxl xs
+    men man mens woman women womens wmns lady ladies kid kids child children childrens boy
+    boys girl girls baby infant infants toddler unisex adult adults
+    black white red green blue yellow brown grey gray pink purple beige khaki navy
+    knit knitted woven printed dyed bleached unbleached combed spun blended blend stitched
+    sewn handmade hand made style type brand design pattern used second class
+    sample samples genuine authentic best certified fairtrade conventional
+    short long sleeve sleeves sleeveless collar crew neck round casual formal basic plain
+    regular slim fit stretch light heavy thick thin soft hard industrial commercial domestic
+    household consumer finished semi unfinished assembled crocheted
+    pique jersey fleece twill poplin chambray satin velvet terry rib ribbed interlock mesh
+    flannel corduroy crepe
+    monocrystalline polycrystalline multicrystalline mono bifacial fat moisture purity content
+    frais fraiche fraiches surgele surgelee surgeles surgelees congele congelee congeles
+    congelees seche seches sechee sechees brut brute bruts brutes biologique bio naturel
+    naturelle homme hommes femme femmes enfant enfants entier entiers decortique decortiques
+    cru crue crus blanc blanche blancs noir noire noirs rouge rouges vert verte verts jaune
+    jaunes brun"""
+)
+# Substances a product is made of: they modify a product noun ("cotton t-shirt") and are
+# the head only when nothing else is named ("raw cotton").
+MATERIAL_WORDS = word_set(
+    """cotton silk wool leather rubber latex nitrile gold silver copper steel stainless iron
+    tin zinc brass aluminium aluminum metal metallic plastic polyester nylon acrylic viscose
+    rayon spandex elastane lycra linen denim cashmere jute bamboo wood wooden timber teak
+    glass ceramic porcelain paper cardboard clay stone granite marble hemp sisal mica pvc
+    polyethylene polypropylene foam resin
+    coton soie laine cuir caoutchouc acier fer etain argent cuivre verre bois bambou"""
+)
+# Forms of a raw good that keep its identity ("coffee beans", "garlic powder").
+FORM_WORDS = word_set(
+    """bean leaf powder paste seed kernel grain flake fillet pulp puree extract concentrate ore
+    lint fibre fiber pod bar ingot bullion nugget chunk crop harvest root tuber bulb bunch
+    stalk stick sheet slab block log loin steak portion slice mince"""
+)
+# Words saying a product only looks, tastes or smells like the good.
+IMITATION_WORDS = word_set(
+    """plated coated colored coloured flavored flavoured flavor flavour scented look effect
+    imitation faux fake simulated substitute tone free replica alike"""
+)
+
+
+def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
+    return vocabulary | frozenset(stem(word) for word in vocabulary)
+
+
+NOISE_WORDS, GENERIC_WORDS, DESCRIPTOR_WORDS = (
+    _stems(NOISE_WORDS),
+    _stems(GENERIC_WORDS),
+    _stems(DESCRIPTOR_WORDS),
+)
+MATERIAL_WORDS, FORM_WORDS, IMITATION_WORDS = (
+    _stems(MATERIAL_WORDS),
+    _stems(FORM_WORDS),
+    _stems(IMITATION_WORDS),
+)
+# Abbreviations common in ERP exports and customs declarations, by folded word.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "ctn": ("cotton",),
+    "cttn": ("cotton",),
+    "cotn": ("cotton",),
+    "tshirt": ("t", "shirt"),
+    "tshirts": ("t", "shirts"),
+    "tshrt": ("t", "shirt"),
+    "tee": ("t", "shirt"),
+    "tees": ("t", "shirts"),
+    "poly": ("polyester",),
+    "lthr": ("leather",),
+    "rbr": ("rubber",),
+    "frzn": ("frozen",),
+    "frz": ("frozen",),
+    "org": ("organic",),
+    "choc": ("chocolate",),
+    "batt": ("battery",),
+    "btry": ("battery",),
+    "veg": ("vegetable",),
+    "vegs": ("vegetables",),
+    "asst": ("assorted",),
+    "asstd": ("assorted",),
+    "jkt": ("jacket",),
+    "swtr": ("sweater",),
+    "sox": ("socks",),
+    "yrn": ("yarn",),
+    "fab": ("fabric",),
+    "wdn": ("wooden",),
+    "shrt": ("shirt",),
+    "trs": ("trousers",),
+    "lithium-ion": ("lithium", "ion"),
+}
+CONJUNCTIONS = frozenset({"and", "or", "et", "ou", "nor", "plus", "und", "y"})
+PREPOSITIONS_EN = word_set(
+    """with of for including incl inc containing contg without excluding excl except whether
+    in on into from by to w wo"""
+)
+PREPOSITIONS_FR = PREPOSITIONS_EN | word_set("de du des d en a pour avec sans aux au dans sur par")
+# "CTN" after a count is a carton ("12 PCS/CTN"), not cotton.
+_COUNT_WORDS = frozenset({"pcs", "pc", "per", "pk", "x"})
+
+NAME, ALIAS, ALIAS_FR, NAME_VARIANT = "name", "alias", "alias_fr", "name_variant"
+_FRENCH_MARKER = re.compile(r"\b(?:d|l)['’]\w")
+_CODE = re.compile(
+    r"^\s*(?:(?:h\.?t\.?s\.?|h\.?s\.?n?|hs\s*code|tariff(?:\s*code)?)\s*[:#]?\s*)?"
+    r"(\d[\d.\s-]*)$",
+    re.IGNORECASE,
+)
+_CODE_PREFIX = re.compile(r"^\s*(?:h\.?t\.?s|h\.?s\.?n?|tariff)", re.IGNORECASE)
+
+# Word classes, by how much a word says about what a product is.
+NOISE, GENERIC, DESCRIPTOR, FORM, MATERIAL, IMITATION, WORD = 0, 1, 2, 3, 4, 5, 6
+LIGHT_CLASSES = (NOISE, GENERIC, DESCRIPTOR)  # weigh little in a name
+
+
+@dataclass(frozen=True, slots=True)
+class GoodsMatchResult(MatchResult):
+    """Candidates among listed goods, plus the derived product the query names, if any.
+
+    A derived product (chocolate, tyres) is not on the list, so it never appears among the
+    candidates; it is carried separately so that scoring can follow its listed inputs.
+    """
+
+    derived: Candidate | None = None
+
+
+class Slot(NamedTuple):
+    """One word of a description, with the forms it may stand for."""
+
+    position: int
+    segment: int
+    word: str
+    forms: tuple[str, ...]
+    cls: int
+    corrected: str = ""  # the reference word a misspelling was read as
+    modifier: bool = False  # after a preposition: says what the product is of, for, with
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A description read into words, with its phrase heads."""
+
+    slots: tuple[Slot, ...]
+    heads: tuple[int, ...]  # positions of each phrase's main noun, the first phrase first
+    french: bool
+    forms: frozenset[str]  # every form of every word
+    goods: tuple[frozenset[int], ...]  # per word, the goods whose names use one of its forms
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A name or alias of a good, read into stemmed words."""
+
+    good: int
+    text: str
+    kind: str
+    tokens: tuple[str, ...]
+    weight: float
+    head: str  # the phrase's main noun ("sugar" in "cane sugar", "cane" in "sugar cane")
+
+
+@dataclass(slots=True)
+class _Entry:
+    good: Good
+    in_latest: bool
+    phrases: list[Phrase] = field(default_factory=list)
+    vocabulary: set[str] = field(default_factory=set)
+
+
+# --- features: one signal each; the docstring is the explanation shown to people ----------
+
+
+def name_equal(query: str, good: Good) -> Feature:
+    """The description is the good's name as ILAB spells it."""
+    return Feature("name_equal", 100.0, f"{query!r} is the name {good.name!r}", query, good.name)
+
+
+def alias_equal(query: str, phrase: Phrase, score: float) -> Feature:
+    """The description is a known trade name of the good."""
+    language = "French " if phrase.kind == ALIAS_FR else ""
+    detail = f"{query!r} is the {language}trade name {phrase.text!r}"
+    return Feature("alias_equal", score, detail, query, phrase.text)
+
+
+def words_equal(query: str, phrase: Phrase, score: float) -> Feature:
+    """The description has the same words as one of the good's names, in another order or number."""
+    detail = f"{query!r} has the words of {phrase.text!r}"
+    return Feature("words_equal", score, detail, query, phrase.text)
+
+
+def phrase_overlap(query: str, phrase: Phrase, coverage: float, score: float) -> Feature:
+    """The description contains the good's name or one of its trade names."""
+    detail = f"{coverage:.0%} of {phrase.text!r} found in the description"
+    return Feature("phrase_overlap", score, detail, query, phrase.text)
+
+
+def word_order(phrase: Phrase, head: str, penalty: float) -> Feature:
+    """The words are the good's, but in an order that names another thing ("cane sugar")."""
+    detail = f"the description is about {head!r}; {phrase.text!r} is about {phrase.head!r}"
+    return Feature("word_order", -penalty, detail, head, phrase.text)
+
+
+def head_noun(head: str, good: Good, penalty: float) -> Feature:
+    """The description is about something else; the good only qualifies it ("coffee machine")."""
+    detail = f"the description is about {head!r}, which is not {good.name!r}"
+    return Feature("head_noun", -penalty, detail, head, good.name)
+
+
+def unexplained_words(found: Sequence[str], good: Good, penalty: float) -> Feature:
+    """Some words of the description say nothing about this good."""
+    detail = "not about " + repr(good.name) + ": " + ", ".join(found)
+    return Feature("unexplained_words", -penalty, detail, " ".join(found), good.name)
+
+
+def misspelling(pairs: Sequence[tuple[str, str]], penalty: float) -> Feature:
+    """Words that look like misspellings of the good's words were read as those words."""
+    detail = ", ".join(f"{a!r} read as {b!r}" for a, b in pairs)
+    query = " ".join(a for a, _ in pairs)
+    return Feature("misspelling", -penalty, detail, query, " ".join(b for _, b in pairs))
+
+
+def imitation(word: str, good: Good, penalty: float) -> Feature:
+    """A word like "plated" or "flavoured" says the product only looks or tastes like the good."""
+    detail = f"{word!r}: the product is not made of {good.name!r}"
+    return Feature("imitation", -penalty, detail, word, good.name)
+
+
+def not_latest_edition(good: Good, edition: int | None, penalty: float) -> Feature:
+    """The good is not on the latest edition of the list; a current good is preferred."""
+    detail = f"{good.name!r} is not on the {edition or 'latest'} edition"
+    return Feature("not_latest_edition", -penalty, detail, "", good.name)
+
+
+def derived_explains_better(derived: Candidate, penalty: float) -> Feature:
+    """A product made from listed goods explains the description better than this good."""
+    detail = f"better read as the derived product {derived.name!r} ({derived.score:g})"
+    return Feature("derived_explains_better", -penalty, detail, "", derived.name)
+
+
+def hs_heading(code: str, entry: str, good: Good, score: float) -> Feature:
+    """The HS code falls under a heading or subheading the good is traded under."""
+    detail = f"HS {code} is under {entry}, one of the codes of {good.name!r}"
+    return Feature("hs_heading", score, detail, code, entry)
+
+
+def hs_shared(code: str, count: int, penalty: float) -> Feature:
+    """Several goods are traded under this code, so it does not single one out."""
+    detail = f"{count} goods are traded under HS {code}"
+    return Feature("hs_shared", -penalty, detail, code, str(count))
+
+
+def hs_broader(code: str, entries: Sequence[str], good: Good, score: float) -> Feature:
+    """The HS code is broader than the codes the good is traded under."""
+    detail = f"HS {code} includes {', '.join(entries)} of {good.name!r} and other products"
+    return Feature("hs_broader", score, detail, code, ",".join(entries))
+
+
+def hs_less_specific(code: str, entry: str, good: Good, penalty: float) -> Feature:
+    """Another good is traded under a more precise part of this HS code."""
+    detail = f"{good.name!r} only matches the wider heading {entry}"
+    return Feature("hs_less_specific", -penalty, detail, code, entry)
+
+
+def padded_code(raw: str, code: str) -> Feature:
+    """A leading zero was restored (spreadsheets drop it: 901.11 is 0901.11)."""
+    return Feature("padded_code", 0.0, f"{raw!r} read as {code}", raw, code)
+
+
+# --- the matcher ---------------------------------------------------------------------------
+
+
+def parse_code(query: str) -> tuple[str, bool] | None:
+    """Return the digits of an HS/HTS code query and whether a leading zero was restored."""
+    match = _CODE.match(query)
+    if not match:
+        return None
+    digits = re.sub(r"[.\s-]", "", match.group(1))
+    if not digits.isdigit() or not 2 <= len(digits) <= 10:
+        return None
+    if len(digits) % 2:
+        # Spreadsheets drop a leading zero: 901.11 stands for 0901.11. A bare odd number
+        # (a quantity, a year) is only read as a code when it was written like one.
+        written_as_code = "." in match.group(1) or bool(_CODE_PREFIX.match(query))
+        if not written_as_code and len(digits) < 5:
+            return None
+        return "0" + digits, True
+    return digits, False
+
+
+class GoodsMatcher:
+    """Match descriptions and HS codes to listed goods; build once per reference version."""
+
+    def __init__(
+        self,
+        goods: Iterable[Good],
+        latest: Iterable[str] | None = None,
+        edition: int | None = None,
+    ) -> None:
+        goods = list(goods)
+        latest_ids = {g.id for g in goods} if latest is None else set(latest)
+        self.edition = edition
+        self._entries = [_Entry(g, g.id in latest_ids) for g in goods]
+        self._derived_ids = frozenset(g.id for g in goods if g.kind == "derived")
+        self._exact: dict[str, tuple[int, Phrase]] = {}
+        self._canonical: dict[tuple[str, ...], tuple[int, Phrase] | None] = {}
+        self._by_token: dict[str, list[int]] = {}
+        self._vocabulary: set[str] = set()
+        self._bigrams: set[tuple[str, str]] = set()
+        self._phrases: list[Phrase] = []
+        self._phrase_index: dict[str, list[tuple[int, float]]] = {}
+        self._light_tokens: list[tuple[str, ...]] = []
+        self._weights: dict[str, float] = {}
+        self._content_cache: dict[
+            tuple[bool, tuple[tuple[int, str, str, bool], ...]], list[Candidate]
+        ] = {}
+        self._fuzzy_pool: dict[str, list[str]] = {}
+        self._codes: dict[str, list[int]] = {}
+        self._cache: dict[str, GoodsMatchResult] = {}
+        self._fuzzy_cache: dict[str, str] = {}
+        self._tokens: dict[str, tuple[tuple[str, ...], int, str]] = {}
+        self._goods_by_forms: dict[tuple[str, ...], frozenset[int]] = {}
+        self._build()
+
+    @classmethod
+    def from_reference(cls, reference: ReferenceData) -> GoodsMatcher:
+        """Build a matcher over the catalogue, preferring goods of the latest edition."""
+        edition = reference.latest_edition if reference.editions else None
+        latest = {listing.good_id for listing in reference.editions.get(edition or 0, ())}
+        return cls(reference.goods.values(), latest if latest else None, edition)
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        raw: list[tuple[int, str, str]] = []
+        for index, entry in enumerate(self._entries):
+            good = entry.good
+            raw.append((index, good.name, NAME))
+            raw += [(index, alias, ALIAS) for alias in good.aliases]
+            raw += [(index, alias, ALIAS_FR) for alias in good.aliases_fr]
+        names = {normalise(text) for _, text, kind in raw}
+        for index, entry in enumerate(self._entries):
+            # "Coca (stimulant plant)" is also written "Coca", unless that says something else.
+            bare = re.sub(r"\s*\([^)]*\)", "", entry.good.name).strip()
+            if bare != entry.good.name and normalise(bare) not in names:
+                raw.append((index, bare, NAME_VARIANT))
+        phrases = [self._phrase(i, text, kind) for i, text, kind in raw]
+        for phrase in phrases:
+            self._entries[phrase.good].vocabulary.update(phrase.tokens)
+            self._bigrams.update(pairwise(phrase.tokens))
+        for index, entry in enumerate(self._entries):
+            for token in entry.vocabulary:
+                self._by_token.setdefault(token, []).append(index)
+        self._vocabulary = set(self._by_token)
+        # A word shared by many goods (oil, fresh) says little; a rare one says a lot.
+        total = len(self._entries) or 1
+        self._idf = {t: math.log(1 + total / len(ids)) for t, ids in self._by_token.items()}
+        for phrase in phrases:
+            index, text, kind, tokens = phrase.good, phrase.text, phrase.kind, phrase.tokens
+            if kind == NAME_VARIANT and len(tokens) == 1 and len(self._by_token[tokens[0]]) > 1:
+                continue  # "Oil (Palm)" must not turn every oil into palm oil
+            weight = sum(self._weight(t) for t in tokens)
+            phrase = Phrase(index, text, kind, tokens, weight, phrase.head)
+            self._entries[index].phrases.append(phrase)
+            if weight:
+                light = []
+                for token in tokens:
+                    self._weights[token] = self._weight(token)
+                    if _classify(token) in LIGHT_CLASSES:
+                        light.append(token)
+                    else:
+                        posting = (len(self._phrases), self._weights[token])
+                        self._phrase_index.setdefault(token, []).append(posting)
+                self._phrases.append(phrase)
+                self._light_tokens.append(tuple(light))
+            key = normalise(text)
+            if key and (key not in self._exact or kind == NAME):
+                self._exact[key] = (index, phrase)
+            canonical = tuple(sorted(set(tokens)))
+            if canonical:
+                previous = self._canonical.get(canonical, (index, phrase))
+                same = previous is not None and previous[0] == index
+                self._canonical[canonical] = (index, phrase) if same else None
+        for token in self._vocabulary:
+            if len(token) >= 5 and token.isalpha():
+                self._fuzzy_pool.setdefault(token[0], []).append(token)
+        for index, entry in enumerate(self._entries):
+            for code in entry.good.hs:
+                self._codes.setdefault(code, []).append(index)
+
+    def _weight(self, token: str) -> float:
+        weight = self._idf.get(token, 1.0)
+        return weight * 0.3 if _classify(token) in LIGHT_CLASSES else weight
+
+    def _phrase(self, index: int, text: str, kind: str) -> Phrase:
+        """Read a name or alias the way queries are read, minus spelling repairs."""
+        slots = [
+            Slot(i, segment, part, (token,), _classify(token), "", modifier)
+            for i, (segment, part, token, modifier) in enumerate(_read(text, kind == ALIAS_FR))
+        ]
+        heads = _heads(slots, kind == ALIAS_FR)
+        head = slots[heads[0]].forms[0] if heads else ""
+        tokens = tuple(dict.fromkeys(slot.forms[0] for slot in slots))
+        return Phrase(index, text, kind, tokens, 0.0, head)
+
+    # -- reading a query ---------------------------------------------------------------
+
+    def _correct(self, token: str) -> str:
+        """Return the reference word a misspelt token stands for, or ''."""
+        cached = self._fuzzy_cache.get(token)
+        if cached is not None:
+            return cached
+        best, ties = "", 0
+        best_distance = 3
+        for candidate in self._fuzzy_pool.get(token[:1], ()):
+            if abs(len(candidate) - len(token)) > 2 or not plausible_misspelling(token, candidate):
+                continue
+            distance = _distance(token, candidate)
+            if distance < best_distance:
+                best, best_distance, ties = candidate, distance, 0
+            elif distance == best_distance:
+                ties += 1
+        result = best if best and not ties else ""
+        if len(self._fuzzy_cache) > CACHE_LIMIT:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[token] = result
+        return result
+
+    def analyse(self, query: str) -> Analysis:
+        """Read a description into classified words and phrase heads."""
+        french = _is_french(query)
+        return self._analyse(tuple(_read(query, french)), french)
+
+    def _analyse(self, read: Sequence[tuple[int, str, str, bool]], french: bool) -> Analysis:
+        slots: list[Slot] = []
+        for segment, part, token, modifier in read:
+            forms, cls, corrected = self._token(token)
+            slots.append(Slot(len(slots), segment, part, forms, cls, corrected, modifier))
+        # Two words written apart that the catalogue writes as one ("sugar cane", "cotton seed").
+        merged = list(slots)
+        for a, b in pairwise(slots):
+            joined = stem(a.word + b.word)
+            if a.segment == b.segment and joined in self._vocabulary:
+                merged[a.position] = _with_form(merged[a.position], joined)
+                merged[b.position] = _with_form(merged[b.position], joined)
+        forms = frozenset(form for slot in merged for form in slot.forms)
+        goods = tuple(self._goods_of(slot.forms) for slot in merged)
+        return Analysis(tuple(merged), _heads(merged, french), french, forms, goods)
+
+    def _goods_of(self, forms: tuple[str, ...]) -> frozenset[int]:
+        """Return the goods whose names use one of the forms of a word."""
+        known = self._goods_by_forms.get(forms)
+        if known is None:
+            known = frozenset(i for form in forms for i in self._by_token.get(form, ()))
+            if len(self._goods_by_forms) >= CACHE_LIMIT:
+                self._goods_by_forms.clear()
+            self._goods_by_forms[forms] = known
+        return known
+
+    def _token(self, token: str) -> tuple[tuple[str, ...], int, str]:
+        """Return a word's forms (itself, its parts, its correction), class and correction."""
+        known = self._tokens.get(token)
+        if known is not None:
+            return known
+        cls = _classify(token)
+        forms = [token]
+        corrected = ""
+        if token not in self._vocabulary and cls not in LIGHT_CLASSES:
+            split = self._split_compound(token)
+            if split:
+                forms += split
+            elif cls != IMITATION:
+                corrected = self._correct(token)
+                if corrected:
+                    forms.append(corrected)
+        known = (tuple(forms), cls, corrected)
+        if len(self._tokens) >= CACHE_LIMIT:
+            self._tokens.clear()
+        self._tokens[token] = known
+        return known
+
+    def _split_compound(self, token: str) -> list[str]:
+        """Split a word written as one that the catalogue writes as two ("tshirt", "liion")."""
+        for cut in range(1, len(token) - 2):
+            left, right = token[:cut], stem(token[cut:])
+            if (left, right) in self._bigrams:
+                return [left, right]
+        return []
+
+    # -- scoring -----------------------------------------------------------------------
+
+    def match(self, query: str) -> GoodsMatchResult:
+        """Match one description or HS code."""
+        cached = self._cache.get(query)
+        if cached is not None:
+            return cached
+        key = normalise(query)
+        result = self._cache.get("\0" + key)
+        if result is None:
+            result = self._match_uncached(query)
+            self._remember("\0" + key, result)
+        elif result.query != query:
+            result = GoodsMatchResult(query, result.candidates, result.derived)
+        self._remember(query, result)
+        return result
+
+    def match_many(self, queries: Iterable[str]) -> list[GoodsMatchResult]:
+        """Match many queries, each distinct string once, in input order."""
+        return [self.match(query) for query in queries]
+
+    def _remember(self, key: str, result: GoodsMatchResult) -> None:
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = result
+
+    def _match_uncached(self, query: str) -> GoodsMatchResult:
+        code = parse_code(query)
+        if code is not None:
+            return self._finish(query, self._match_code(query, *code))
+        key = normalise(query)
+        if not key:
+            return GoodsMatchResult(query)
+        exact = self._exact.get(key)
+        if exact is not None:
+            index, phrase = exact
+            good = self._entries[index].good
+            if phrase.kind == NAME:
+                feature = name_equal(query, good)
+                return self._finish(
+                    query, [Candidate(good.id, good.name, 100.0, "exact", (feature,))]
+                )
+            score = 98.0 if phrase.kind != NAME_VARIANT else 97.0
+            method = "alias" if phrase.kind != NAME_VARIANT else "exact"
+            feature = alias_equal(query, phrase, score)
+            return self._finish(query, [Candidate(good.id, good.name, score, method, (feature,))])
+        french = _is_french(query)
+        read = tuple(_read(query, french))
+        content = (french, read)
+        scored = self._content_cache.get(content)
+        if scored is None:
+            # Descriptions that differ only in numbers, sizes or codes read the same.
+            scored = self._score_text(self._analyse(read, french))
+            if len(self._content_cache) >= CACHE_LIMIT:
+                self._content_cache.clear()
+            self._content_cache[content] = scored
+        return self._finish(query, scored)
+
+    def _finish(self, query: str, scored: list[Candidate]) -> GoodsMatchResult:
+        """Split listed goods from derived products and rank them."""
+        derived_ids = self._derived_ids
+        listed = [c for c in scored if c.id not in derived_ids]
+        derived = [c for c in scored if c.id in derived_ids]
+        listed.sort(key=lambda c: (-c.score, c.name))
+        derived.sort(key=lambda c: (-c.score, c.name))
+        best_derived = derived[0] if derived else None
+        if best_derived is not None and listed and best_derived.score > listed[0].score:
+            penalty = 35.0
+            listed = [_penalise(c, derived_explains_better(best_derived, penalty)) for c in listed]
+            listed.sort(key=lambda c: (-c.score, c.name))
+        elif best_derived is not None and listed:
+            best_derived = None
+        listed = [c for c in listed if c.score >= MIN_CANDIDATE_SCORE][:MAX_CANDIDATES]
+        return GoodsMatchResult(query, tuple(listed), best_derived)
+
+    def _match_code(self, query: str, code: str, padded: bool) -> list[Candidate]:
+        extra = (padded_code(query, code),) if padded else ()
+        found: dict[int, str] = {}  # good -> longest entry that is a prefix of the code
+        for length in (4, 6):
+            for index in self._codes.get(code[:length], ()) if len(code) >= length else ():
+                found[index] = code[:length]
+        results: list[Candidate] = []
+        if found:
+            longest = max(len(entry) for entry in found.values())
+            specific = [i for i, entry in found.items() if len(entry) == longest]
+            base = 96.0 if longest == 6 else 93.0
+            for index, entry in found.items():
+                good = self._entries[index].good
+                features = [hs_heading(code, entry, good, base), *extra]
+                if len(entry) < longest:
+                    features.append(hs_less_specific(code, entry, good, 26.0))
+                elif len(specific) > 1:
+                    features.append(hs_shared(code, len(specific), _shared_penalty(len(specific))))
+                results.append(self._candidate(index, "code", features))
+            return results
+        broader: dict[int, list[str]] = {}
+        for entry, indexes in self._codes.items():
+            if len(entry) > len(code) and entry.startswith(code):
+                for index in indexes:
+                    broader.setdefault(index, []).append(entry)
+        count = len(broader)
+        for index, entries in broader.items():
+            good = self._entries[index].good
+            features = [hs_broader(code, sorted(entries), good, 78.0 if len(code) >= 4 else 70.0)]
+            if count > 1:
+                features.append(hs_shared(code, count, min(40.0, 6.0 * (count - 1))))
+            results.append(self._candidate(index, "code", [*features, *extra]))
+        return results
+
+    def _candidate(self, index: int, method: str, features: list[Feature]) -> Candidate:
+        entry = self._entries[index]
+        if not entry.in_latest and entry.good.kind == "good":
+            features.append(not_latest_edition(entry.good, self.edition, 1.0))
+        score = max(0.0, min(100.0, sum(f.score for f in features)))
+        return Candidate(entry.good.id, entry.good.name, round(score, 1), method, tuple(features))
+
+    def _score_text(self, analysis: Analysis) -> list[Candidate]:
+        forms = analysis.forms
+        canonical = tuple(sorted(set(forms_primary(analysis))))
+        same_words = self._canonical.get(canonical)
+        slots = analysis.slots
+        head_forms = slots[analysis.heads[0]].forms if analysis.heads else ()
+        # Weight of each name's words found in the description, for names sharing a word.
+        # Names are found through their telling words; light words (fresh, pack) only add.
+        found: dict[int, float] = {}
+        for form in forms:
+            for pid, weight in self._phrase_index.get(form, ()):
+                found[pid] = found.get(pid, 0.0) + weight
+        best: dict[int, tuple[tuple[float, bool, int], Phrase]] = {}
+        weights = self._weights
+        for pid, weight in found.items():
+            phrase = self._phrases[pid]
+            light = self._light_tokens[pid]
+            if light:
+                weight += sum(weights[t] for t in light if t in forms)
+            key = (weight / phrase.weight, phrase.head in head_forms, len(phrase.tokens))
+            previous = best.get(phrase.good)
+            if previous is None or key > previous[0]:
+                best[phrase.good] = (key, phrase)
+        results = []
+        words_found = " ".join(slot.word for slot in slots)
+        if same_words is not None:
+            index, phrase = same_words
+            score = 97.0 if phrase.kind in (NAME, NAME_VARIANT) else 95.0
+            method = "exact" if phrase.kind in (NAME, NAME_VARIANT) else "alias"
+            features = [words_equal(words_found, phrase, score)]
+            corrected = [(s.word, s.corrected) for s in slots if s.corrected]
+            if corrected:
+                penalty = sum(_misspelling_penalty(w) for w, _ in corrected)
+                features.append(misspelling(corrected, penalty))
+                method = "fuzzy"
+            results.append(self._candidate(index, method, features))
+            best.pop(index, None)
+        for index, (key, phrase) in best.items():
+            # Below this coverage the score cannot reach MIN_CANDIDATE_SCORE (100 * 0.54^2).
+            if key[0] >= 0.54:
+                results.append(self._score_good(index, phrase, key[0], analysis))
+        return results
+
+    def _score_good(
+        self, index: int, best: Phrase, coverage: float, analysis: Analysis
+    ) -> Candidate:
+        entry = self._entries[index]
+        vocabulary = entry.vocabulary
+        slots = analysis.slots
+        heads = analysis.heads
+        head_forms = slots[heads[0]].forms if heads else ()
+        matched = " ".join(s.word for s in slots if any(f in best.tokens for f in s.forms))
+        features: list[Feature] = [phrase_overlap(matched, best, coverage, 100.0 * coverage**2)]
+        if (
+            len(best.tokens) > 1
+            and best.head not in head_forms
+            and any(form in best.tokens for form in head_forms)
+        ):
+            features.append(word_order(best, slots[heads[0]].word, 8.0))
+        explained = [index in goods for goods in analysis.goods]
+        if heads and not any(explained[h] for h in heads):
+            features.append(head_noun(slots[heads[0]].word, entry.good, 36.0))
+        leftover: list[str] = []
+        penalty = 0.0
+        for slot, ok in zip(slots, explained, strict=True):
+            if ok or slot.cls == NOISE:
+                continue
+            if slot.cls == IMITATION and _next_to_explained(slot, slots, explained):
+                features.append(imitation(slot.word, entry.good, 25.0))
+                continue
+            leftover.append(slot.word)
+            penalty += _LEFTOVER_PENALTY.get(slot.cls, 4.0)
+            if slot.cls == WORD and any(form in self._vocabulary for form in slot.forms):
+                penalty += 2.0  # a word of another good points at that good
+        if leftover:
+            features.append(unexplained_words(leftover, entry.good, min(20.0, penalty)))
+        corrected = [
+            (slot.word, slot.corrected)
+            for slot, ok in zip(slots, explained, strict=True)
+            if ok and slot.corrected and slot.forms[0] not in vocabulary
+        ]
+        if corrected:
+            penalty = sum(_misspelling_penalty(w) for w, _ in corrected)
+            if len(corrected) == sum(explained) and any(
+                slot.cls == WORD for slot, ok in zip(slots, explained, strict=True) if not ok
+            ):
+                penalty += 15.0  # a lone misspelling among other words is weak evidence
+            features.append(misspelling(corrected, penalty))
+        return self._candidate(index, "fuzzy", features)
+
+
+_LEFTOVER_PENALTY = {GENERIC: 0.5, DESCRIPTOR: 1.0, IMITATION: 1.0, FORM: 3.0, MATERIAL: 5.0}
+
+
+def _is_french(query: str) -> bool:
+    """Say whether a description is French, which puts the main noun first."""
+    folded = fold(query)
+    return (
+        "à" in query
+        or bool(_FRENCH_MARKER.search(folded))
+        or any(word in FRENCH_MARKERS for word in words(folded))
+    )
+
+
+def _classify(token: str) -> int:
+    """Say how much a (stemmed) word tells about what a product is."""
+    if token in NOISE_WORDS:
+        return NOISE
+    if token in GENERIC_WORDS:
+        return GENERIC
+    if token in DESCRIPTOR_WORDS:
+        return DESCRIPTOR
+    if token in IMITATION_WORDS:
+        return IMITATION
+    if token in MATERIAL_WORDS:
+        return MATERIAL
+    if token in FORM_WORDS:
+        return FORM
+    return WORD
+
+
+def _read(text: str, french: bool = False) -> list[tuple[int, str, str, bool]]:
+    """Return (phrase number, word, stem, after a preposition) for a text's meaningful words.
+
+    Phrases end at punctuation and at "and"/"or", so that each item of a list has its head;
+    words after a preposition ("with", "of", "for", "de") qualify the head before them.
+    """
+    raw: list[tuple[int, str]] = []
+    number = 0
+    for piece in segments(fold(text)):
+        conjuncts: list[list[str]] = [[]]
+        for word in words(piece):
+            if word in CONJUNCTIONS:
+                conjuncts.append([])
+            else:
+                conjuncts[-1].append(word)
+        for i, conjunct in enumerate(conjuncts):
+            raw += [(number, word) for word in conjunct]
+            # "cotton and polyester fabric": materials share the head that follows them.
+            shared = (
+                i + 1 < len(conjuncts)
+                and all(_classify(stem(w)) in (MATERIAL, DESCRIPTOR) for w in conjunct)
+                and any(_classify(stem(w)) in (WORD, FORM) for w in conjuncts[i + 1])
+            )
+            if not shared:
+                number += 1
+    prepositions = PREPOSITIONS_FR if french else PREPOSITIONS_EN
+    read: list[tuple[int, str, str, bool]] = []
+    modifier_of = -1  # the phrase number in which a preposition was seen
+    for i, (segment, word) in enumerate(raw):
+        if word in prepositions:
+            modifier_of = segment
+            continue
+        if word == "ctn" and (
+            (i > 0 and (is_number_like(raw[i - 1][1]) or raw[i - 1][1] in _COUNT_WORDS))
+            or (i + 1 < len(raw) and is_number_like(raw[i + 1][1]))
+        ):
+            continue  # a carton count
+        modifier = modifier_of == segment
+        read += [(segment, part, token, modifier) for part, token in _read_word(word)]
+    return read
+
+
+@lru_cache(maxsize=65536)
+def _read_word(word: str) -> tuple[tuple[str, str], ...]:
+    """Return the (word, stem) pairs a written word stands for: abbreviations expanded."""
+    return tuple(
+        (part, stem(part))
+        for part in ABBREVIATIONS.get(word, (word,))
+        if part not in STOP_WORDS and not is_number_like(part)
+    )
+
+
+def _heads(slots: Sequence[Slot], french: bool) -> tuple[int, ...]:
+    """Find each phrase's main noun: its last content word (its first in French).
+
+    A material or form standing alone after the first phrase qualifies what came before
+    ("T-shirts, knitted, of cotton"), so it is no head of its own; nor is anything after a
+    preposition ("footwear with outer soles of rubber" is footwear).
+    """
+    heads: list[int] = []
+    by_segment: dict[int, list[Slot]] = {}
+    for slot in slots:
+        by_segment.setdefault(slot.segment, []).append(slot)
+    for number, members in enumerate(by_segment.values()):
+        main = [s for s in members if not s.modifier]
+        if not main:
+            if number or heads:
+                continue
+            main = members  # nothing but a qualifier: read it as the product
+        ordered = main if french else list(reversed(main))
+        for wanted in (WORD, MATERIAL, FORM) if not heads else (WORD,):
+            found = next((s for s in ordered if s.cls == wanted), None)
+            if found is not None:
+                heads.append(found.position)
+                break
+    return tuple(heads)
+
+
+def forms_primary(analysis: Analysis) -> list[str]:
+    """Return each word's own stem (or its correction), for whole-phrase comparison."""
+    return [slot.corrected or slot.forms[0] for slot in analysis.slots]
+
+
+def _with_form(slot: Slot, form: str) -> Slot:
+    return slot._replace(forms=(*slot.forms, form))
+
+
+def _penalise(candidate: Candidate, feature: Feature) -> Candidate:
+    score = max(0.0, round(candidate.score + feature.score, 1))
+    features = (*candidate.features, feature)
+    return Candidate(
+        candidate.id, candidate.name, score, candidate.method, features, candidate.source
+    )
+
+
+def _shared_penalty(count: int) -> float:
+    # Two goods under one code still deserve a look (review); many do not single one out.
+    return min(45.0, 14.0 + 4.0 * (count - 2))
+
+
+def _misspelling_penalty(word: str) -> float:
+    # Short words are more often other real words than misspellings.
+    return 20.0 if len(word) <= 5 else 12.0 if len(word) <= 7 else 8.0
+
+
+def _next_to_explained(slot: Slot, slots: Sequence[Slot], explained: Sequence[bool]) -> bool:
+    """Say whether an imitation word stands beside a word of the good ("gold-plated")."""
+    for position in (slot.position - 1, slot.position + 1):
+        same_phrase = 0 <= position < len(slots) and slots[position].segment == slot.segment
+        if same_phrase and explained[position]:
+            return True
+    return False
+
+
+def _distance(a: str, b: str) -> int:
+    return int(OSA.distance(a, b))
+
+
+FEATURES = (
+    name_equal,
+    alias_equal,
+    words_equal,
+    phrase_overlap,
+    word_order,
+    head_noun,
+    unexplained_words,
+    misspelling,
+    imitation,
+    not_latest_edition,
+    derived_explains_better,
+    hs_heading,
+    hs_shared,
+    hs_broader,
+    hs_less_specific,
+    padded_code,
+)
+# What each feature means, for people: the first line of its function's docstring.
+EXPLANATIONS: dict[str, str] = {f.__name__: (f.__doc__ or "").strip() for f in FEATURES}

@@ -1,0 +1,678 @@
+"""Supplier screening: a company name (and country) against every shipped enforcement list.
+
+How a score is made (model `supplier-screening-v1`, points in `Weights`):
+
+- Both names are folded (case, accents, punctuation, "&"/"and"), legal forms are taken out
+  (`legal_forms.py`), and abbreviations, known transliterations and plurals are folded to one
+  spelling. Each listed name and each alias is compared on its own; an entity keeps its best.
+- Every word has a class: *distinctive* (weighted by an IDF over the listed names), *generic*
+  (business words, and words common in the lists), *place* (provinces, big cities, countries)
+  or *number*. Only distinctive words find candidates, so a name that shares no distinctive
+  word with any listed name is rejected after a few dictionary look-ups.
+- A candidate whose words all agree scores `base` (96). Each difference costs points, as one
+  named signal with the two values it compared: a missing distinctive word costs about 30 (no
+  hit without it), an extra distinctive word 20 (10 when the whole listed name is there and it
+  is a long, coined one, as with subsidiaries), generic and place words 3 to 8, typos 4.
+- A legal form that agrees adds 1; a country that agrees adds 3, one that differs takes 6; no
+  country is neutral. So 100 means: same words, same legal form, same country.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import OSA
+
+from reference_data import EnforcementEntity, ReferenceData
+from risk_models.matching.legal_forms import (
+    GENERIC_WORDS,
+    LEGAL_WORDS,
+    NUMBER_MARKERS,
+    PHRASES,
+    PLACE_WORDS,
+    STOP_WORDS,
+    canonical_word,
+    fold,
+    split_words,
+    strip_legal_forms,
+)
+from risk_models.matching.result import Candidate, Feature, MatchResult
+
+NAME = "supplier-screening-v1"
+
+DISTINCTIVE, GENERIC, PLACE, NUMBER = "distinctive", "generic", "place", "number"
+CLASS_LABEL = {
+    DISTINCTIVE: "distinctive word",
+    GENERIC: "generic business word",
+    PLACE: "place name",
+    NUMBER: "number",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """The points of every signal; changing one is a new model version."""
+
+    base: float = 96.0
+    legal_form_agrees: float = 1.0
+    legal_form_differs: float = -2.0
+    country_agrees: float = 3.0
+    country_differs: float = -6.0
+    transliteration: float = -1.0
+    joined_words: float = -1.0
+    typo_distinctive: float = -4.0  # per edit
+    typo_other: float = -1.0  # per edit
+    missing_distinctive: float = -30.0  # times the word's weight (0.6-1)
+    extra_distinctive: float = -20.0  # times the word's weight
+    extra_distinctive_contained: float = -10.0  # whole listed name present, strong name
+    missing_generic: float = -3.0
+    extra_generic: float = -5.0
+    generic_swap: float = -4.0
+    missing_generic_thin: float = -5.0
+    extra_generic_thin: float = -8.0
+    generic_swap_thin: float = -6.0
+    missing_place: float = -5.0
+    extra_place: float = -5.0
+    missing_number: float = -10.0
+    extra_number: float = -10.0
+    thin_name: float = -3.0
+    word_order: float = -3.0
+    common_df_share: float = 0.4  # idf below this exponent of N: the word is common in the lists
+    min_distinctive_weight: float = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A company name reduced to the words that are compared."""
+
+    text: str
+    tokens: tuple[str, ...]  # comparison words
+    written: tuple[str, ...]  # each word as written (folded)
+    notes: tuple[str, ...]  # why a word differs from how it was written ("" if it does not)
+    forms: tuple[str, ...]  # legal forms found, folded
+    families: frozenset[str]
+    seat: frozenset[str]  # words after a mid-name legal form: a registered seat, i.e. a place
+    signature: str  # folded words with legal forms: names with one signature score alike
+
+    @property
+    def key(self) -> str:
+        return " ".join(self.tokens)
+
+
+_NO_WORDS: frozenset[str] = frozenset()
+_PHRASE_STARTS = frozenset(first for first, _ in PHRASES)
+_MARKERS_AND_PHRASES = NUMBER_MARKERS | _PHRASE_STARTS
+
+
+def normalise_company_name(text: str, words: Sequence[str] | None = None) -> Name:
+    """Fold a company name, take out its legal forms and fold spelling variants.
+
+    `words` are the name's folded words when the caller already split them.
+    """
+    words = split_words(fold(text)) if words is None else list(words)
+    legal = strip_legal_forms(words)
+    kept = [w for w in legal.words if w not in STOP_WORDS] or list(legal.words)
+    seat = frozenset(canonical_word(w)[0] for w in legal.seat) if legal.seat else _NO_WORDS
+    if _MARKERS_AND_PHRASES.isdisjoint(kept):  # the common case, without the loop below
+        folded = [canonical_word(w) for w in kept]
+        return Name(
+            text=text,
+            tokens=tuple(c for c, _ in folded),
+            written=tuple(kept),
+            notes=tuple(why for _, why in folded),
+            forms=legal.forms,
+            families=legal.families,
+            seat=seat,
+            signature=" ".join(words),
+        )
+    tokens: list[str] = []
+    written: list[str] = []
+    notes: list[str] = []
+    index = 0
+    while index < len(kept):
+        word = kept[index]
+        following = kept[index + 1] if index + 1 < len(kept) else ""
+        if word in NUMBER_MARKERS and following.isdigit():
+            index += 1
+            continue
+        phrase = PHRASES.get((word, following))
+        if phrase is not None:
+            tokens.append(phrase)
+            written.append(f"{word} {following}")
+            notes.append("")
+            index += 2
+            continue
+        canonical, why = canonical_word(word)
+        tokens.append(canonical)
+        written.append(word)
+        notes.append(why)
+        index += 1
+    return Name(
+        text=text,
+        tokens=tuple(tokens),
+        written=tuple(written),
+        notes=tuple(notes),
+        forms=legal.forms,
+        families=legal.families,
+        seat=seat,
+        signature=" ".join(words),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """An entity that carries a listed name, and whether that name is one of its aliases."""
+
+    entity: int
+    alias: bool
+
+
+@dataclass(slots=True)
+class Record:
+    """One listed name or alias, prepared for comparison."""
+
+    name: Name
+    display: str
+    classes: tuple[str, ...]
+    weights: tuple[float, ...]
+    weak: bool  # no distinctive word: every word must be present
+    thin: bool  # rests on short words: partial matches are uncertain
+    owners: list[Owner] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Alignment:
+    """Which query word matched which listed word, and how."""
+
+    pairs: list[tuple[int, int, str, int]]  # (query index, record index, kind, edits)
+    missing: list[int]  # record indices
+    extra: list[int]  # query indices
+
+
+class SupplierScreener:
+    """Screen supplier names against every enforcement list of one reference-data version."""
+
+    def __init__(
+        self, reference: ReferenceData, *, weights: Weights | None = None, min_score: float = 50.0
+    ) -> None:
+        self.version = reference.version
+        self.weights = weights or Weights()
+        self.min_score = min_score
+        self.entities: tuple[EnforcementEntity, ...] = tuple(reference.entities)
+        self._records: list[Record] = []
+        self._index: dict[str, list[int]] = {}  # anchor word (or joined pair) -> records
+        self._deletes: dict[str, set[str]] = {}  # one-or-two-letter deletions -> anchors
+        self._lookups: dict[str, tuple[int, ...]] = {}
+        self._build()
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        by_signature: dict[str, tuple[Name, str, list[Owner]]] = {}
+        groups: dict[str, set[str]] = {}
+        for position, entity in enumerate(self.entities):
+            main = normalise_company_name(entity.name)
+            group = groups.setdefault(main.key, set())
+            for alias, text in [(False, entity.name), *((True, a) for a in entity.aliases)]:
+                for variant, acronym in _name_variants(text):
+                    name = normalise_company_name(variant)
+                    if not name.tokens:
+                        continue
+                    group.update(name.tokens)
+                    entry = by_signature.setdefault(name.signature, (name, variant, []))
+                    owner = Owner(position, alias or acronym)
+                    if owner not in entry[2]:
+                        entry[2].append(owner)
+        self._df: dict[str, int] = {}
+        for words in groups.values():
+            for word in words:
+                self._df[word] = self._df.get(word, 0) + 1
+        self._groups = max(len(groups), 1)
+        for name, display, owners in by_signature.values():
+            classes, weights = self._classify(name)
+            distinctive = [t for t, c in zip(name.tokens, classes, strict=True) if c == DISTINCTIVE]
+            strong = any(len(t) >= 7 for t in distinctive) or (
+                sum(len(t) >= 4 for t in distinctive) >= 2
+            )
+            record = Record(
+                name=name,
+                display=display,
+                classes=classes,
+                weights=weights,
+                weak=not any(
+                    c == DISTINCTIVE and len(t) >= 3
+                    for t, c in zip(name.tokens, classes, strict=True)
+                ),
+                thin=not strong,
+                owners=owners,
+            )
+            self._records.append(record)
+            self._index_record(len(self._records) - 1, record)
+
+    def _index_record(self, number: int, record: Record) -> None:
+        tokens = record.name.tokens
+        if record.weak:
+            # Every word must be present, so one word finds it: the rarest in the lists.
+            anchors = [min(tokens, key=lambda t: (self._df.get(t, 0), -len(t), t))]
+        else:
+            anchors = [
+                t
+                for t, c in zip(tokens, record.classes, strict=True)
+                if c == DISTINCTIVE and len(t) >= 3
+            ]
+            for anchor in anchors:
+                if len(anchor) >= 5 and anchor.isalpha():
+                    for deleted in _deletions(anchor, _allowed_edits(anchor)):
+                        self._deletes.setdefault(deleted, set()).add(anchor)
+        anchors += [a + b for a, b in itertools.pairwise(tokens)]
+        for anchor in dict.fromkeys(anchors):
+            self._index.setdefault(anchor, []).append(number)
+
+    def _classify(self, name: Name) -> tuple[tuple[str, ...], tuple[float, ...]]:
+        classes: list[str] = []
+        weights: list[float] = []
+        for token in name.tokens:
+            kind, weight = self._word_class(token, token in name.seat)
+            classes.append(kind)
+            weights.append(weight)
+        return tuple(classes), tuple(weights)
+
+    def _word_class(self, token: str, seat: bool = False) -> tuple[str, float]:
+        if token.isdigit():
+            return NUMBER, 1.0
+        if token in PLACE_WORDS or seat:
+            return PLACE, 1.0
+        if token in GENERIC_WORDS:
+            return GENERIC, 1.0
+        df = self._df.get(token, 0)
+        weight = math.log((self._groups + 1) / max(df, 1)) / math.log(self._groups + 1)
+        if df > 1 and df > (self._groups + 1) ** self.weights.common_df_share:
+            return GENERIC, 1.0
+        weight = max(self.weights.min_distinctive_weight, weight)
+        if len(token) <= 2:
+            weight *= 0.5
+        return DISTINCTIVE, weight
+
+    # -- screening -----------------------------------------------------------------------------
+
+    def screen(self, name: str, country_iso3: str | None = None) -> MatchResult:
+        """Return the listed entities a supplier name may be, best first."""
+        return MatchResult(
+            name, self._screen_words(name, split_words(fold(name)), _iso3(country_iso3))
+        )
+
+    def screen_many(self, pairs: Iterable[tuple[str, str | None]]) -> list[MatchResult]:
+        """Screen (name, country ISO3) pairs, once per distinct normalised name and country."""
+        results: list[MatchResult] = []
+        by_pair: dict[tuple[str, str | None], MatchResult] = {}
+        by_key: dict[tuple[str, str | None], tuple[Candidate, ...]] = {}
+        for pair in pairs:
+            result = by_pair.get(pair)
+            if result is None:
+                name, country = pair
+                words = split_words(fold(name))
+                iso3 = _iso3(country)
+                key = (" ".join(words), iso3)
+                candidates = by_key.get(key)
+                if candidates is None:
+                    candidates = by_key[key] = self._screen_words(name, words, iso3)
+                result = by_pair[pair] = MatchResult(name, candidates)
+            results.append(result)
+        return results
+
+    def _screen_words(self, text: str, words: list[str], iso3: str | None) -> tuple[Candidate, ...]:
+        if not self._may_match(words):
+            return ()
+        return self._screen(normalise_company_name(text, words), iso3)
+
+    def _may_match(self, words: list[str]) -> bool:
+        """Say cheaply whether any word of a name can find a candidate (most names cannot).
+
+        A superset of what `_candidates` looks up after legal forms, stop words and number
+        markers are gone; names with a multi-word phrase ("Hong Kong") take the full path.
+        """
+        tokens = [canonical_word(w)[0] for w in words if w not in STOP_WORDS]
+        lookup = self._lookups.get
+        for token in tokens:
+            hit = lookup(token)
+            if hit is None:
+                hit = self._lookup(token)
+            if hit:
+                return True
+        index = self._index
+        if any(a + b in index for a, b in itertools.pairwise(tokens)):
+            return True
+        core = [t for t in tokens if t not in LEGAL_WORDS and t not in NUMBER_MARKERS]
+        if len(core) < len(tokens) and any(a + b in index for a, b in itertools.pairwise(core)):
+            return True
+        return not _PHRASE_STARTS.isdisjoint(words) and any(
+            pair in PHRASES for pair in itertools.pairwise(words)
+        )
+
+    def _screen(self, words: Name, iso3: str | None) -> tuple[Candidate, ...]:
+        found = self._candidates(words)
+        if not found:
+            return ()
+        query_classes = [self._word_class(t, t in words.seat) for t in words.tokens]
+        best: dict[int, Candidate] = {}
+        for number in sorted(found):
+            record = self._records[number]
+            compared = self._compare(words, query_classes, record)
+            if compared is None:
+                continue
+            score, features, method = compared
+            for owner in record.owners:
+                entity = self.entities[owner.entity]
+                signal = country_signal(iso3, entity.country_iso3, self.weights)
+                total = max(0.0, min(100.0, score + signal.score))
+                if total < self.min_score:
+                    continue
+                kind = "alias" if owner.alias and method == "exact" else method
+                candidate = Candidate(
+                    id=entity.entity_id,
+                    name=entity.name,
+                    score=round(total, 1),
+                    method=kind,
+                    features=(
+                        listed_name_signal(words, record, owner, self.weights),
+                        *features,
+                        signal,
+                    ),
+                    source=entity.list,
+                )
+                current = best.get(owner.entity)
+                if current is None or _rank(candidate) > _rank(current):
+                    best[owner.entity] = candidate
+        return tuple(sorted(best.values(), key=lambda c: (-c.score, c.source, c.id)))
+
+    def _candidates(self, words: Name) -> set[int]:
+        found: set[int] = set()
+        tokens = words.tokens
+        for token in tokens:
+            found.update(self._lookup(token))
+        for first, second in itertools.pairwise(tokens):
+            found.update(self._index.get(first + second, ()))
+        return found
+
+    def _lookup(self, token: str) -> tuple[int, ...]:
+        hit = self._lookups.get(token)
+        if hit is not None:
+            return hit
+        numbers = set(self._index.get(token, ()))
+        if len(token) >= 5 and token.isalpha() and token not in GENERIC_WORDS:
+            allowed = _allowed_edits(token)
+            anchors: set[str] = set()
+            for deleted in _deletions(token, allowed):
+                anchors.update(self._deletes.get(deleted, ()))
+            for anchor in anchors:
+                limit = min(allowed, _allowed_edits(anchor))
+                if anchor != token and OSA.distance(token, anchor, score_cutoff=limit) <= limit:
+                    numbers.update(self._index[anchor])
+        if len(self._lookups) > 1_000_000:  # all-distinct inputs: keep memory bounded
+            self._lookups.clear()
+        hit = self._lookups[token] = tuple(sorted(numbers))
+        return hit
+
+    def _compare(
+        self, query: Name, query_classes: Sequence[tuple[str, float]], record: Record
+    ) -> tuple[float, list[Feature], str] | None:
+        alignment = align(query.tokens, record.name.tokens)
+        matched = {r for _, r, _, _ in alignment.pairs}
+        matched |= {r + 1 for _, r, kind, _ in alignment.pairs if kind == "joined-listed"}
+        if record.weak and alignment.missing:
+            return None
+        if not record.weak and not any(
+            record.classes[r] == DISTINCTIVE and len(record.name.tokens[r]) >= 3 for r in matched
+        ):
+            return None
+        w = self.weights
+        features: list[Feature] = []
+        legal = legal_form_signal(query, record.name, w)
+        if legal is not None:
+            features.append(legal)
+        features += spelling_signals(query, record, alignment, w)
+        features += word_signals(query, query_classes, record, alignment, w)
+        order = word_order_signal(query, record, alignment, w)
+        if order is not None:
+            features.append(order)
+        score = w.base + sum(f.score for f in features)
+        exact = not alignment.missing and not alignment.extra
+        if exact and all(kind == "same" for *_, kind, _ in alignment.pairs) and order is None:
+            written_same = all(
+                query.written[q] == record.name.written[r] for q, r, _, _ in alignment.pairs
+            )
+            method = "exact" if written_same else "variant"
+        else:
+            method = "fuzzy"
+        return score, features, method
+
+
+# -- signals (one signal, one function; the docstring is the explanation) ----------------------
+
+
+def listed_name_signal(query: Name, record: Record, owner: Owner, w: Weights) -> Feature:
+    """Which listed name or alias was compared; names with the same words start from here."""
+    which = "alias" if owner.alias else "name"
+    detail = f'compared with the listed {which} "{record.display}"'
+    return Feature(f"listed_{which}", w.base, detail, query.signature, record.display)
+
+
+def legal_form_signal(query: Name, listed: Name, w: Weights) -> Feature | None:
+    """Legal forms agree (a weak sign of the same company) or differ (a weak sign of another)."""
+    if not query.families or not listed.families:
+        return None
+    shown = (", ".join(query.forms), ", ".join(listed.forms))
+    if query.families & listed.families:
+        return Feature("legal_form", w.legal_form_agrees, "legal forms agree", *shown)
+    return Feature("legal_form", w.legal_form_differs, "legal forms differ", *shown)
+
+
+def country_signal(query_iso3: str | None, listed_iso3: str, w: Weights) -> Feature:
+    """The supplier's country agrees with the listed one, differs from it, or is not known."""
+    if not query_iso3:
+        detail = "no supplier country given: neither for nor against"
+        return Feature("country", 0.0, detail, "", listed_iso3)
+    if not listed_iso3:
+        return Feature("country", 0.0, "the list gives no country", query_iso3, "")
+    if query_iso3 == listed_iso3:
+        detail = f"supplier country {query_iso3} is the listed country"
+        return Feature("country", w.country_agrees, detail, query_iso3, listed_iso3)
+    detail = f"supplier country {query_iso3} differs from the listed country {listed_iso3}"
+    return Feature("country", w.country_differs, detail, query_iso3, listed_iso3)
+
+
+def spelling_signals(
+    query: Name, record: Record, alignment: Alignment, w: Weights
+) -> list[Feature]:
+    """Known transliterations, abbreviations, plurals, split words and typos folded together."""
+    features: list[Feature] = []
+    listed = record.name
+    for q, r, kind, edits in alignment.pairs:
+        if kind == "typo":
+            distinctive = record.classes[r] == DISTINCTIVE
+            points = edits * (w.typo_distinctive if distinctive else w.typo_other)
+            detail = f'"{query.tokens[q]}" read as "{listed.tokens[r]}" ({edits} letter(s) differ)'
+            features.append(Feature("typo", points, detail, query.written[q], listed.written[r]))
+        elif kind == "joined-query":
+            pair = f"{query.written[q]} {query.written[q + 1]}"
+            detail = f'"{pair}" is "{listed.written[r]}" written as two words'
+            features.append(
+                Feature("joined_words", w.joined_words, detail, pair, listed.written[r])
+            )
+        elif kind == "joined-listed":
+            pair = f"{listed.written[r]} {listed.written[r + 1]}"
+            detail = f'"{query.written[q]}" is "{pair}" written as one word'
+            features.append(Feature("joined_words", w.joined_words, detail, query.written[q], pair))
+        elif kind == "same" and query.written[q] != listed.written[r]:
+            why = query.notes[q] or listed.notes[r] or "spelling"
+            points = w.transliteration if why == "transliteration" else 0.0
+            detail = f'"{query.written[q]}" and "{listed.written[r]}" are the same word ({why})'
+            features.append(
+                Feature(why.replace("/", "_"), points, detail, query.written[q], listed.written[r])
+            )
+    return features
+
+
+def word_signals(
+    query: Name,
+    query_classes: Sequence[tuple[str, float]],
+    record: Record,
+    alignment: Alignment,
+    w: Weights,
+) -> list[Feature]:
+    """Words one name has and the other lacks, costed by how distinctive they are."""
+    features: list[Feature] = []
+    listed = record.name
+    thin = record.thin
+    contained = not alignment.missing and not record.thin
+    missing_generic = extra_generic = 0
+    for r in alignment.missing:
+        kind, weight = record.classes[r], record.weights[r]
+        points = {
+            DISTINCTIVE: w.missing_distinctive * weight,
+            GENERIC: w.missing_generic_thin if thin else w.missing_generic,
+            PLACE: w.missing_place,
+            NUMBER: w.missing_number,
+        }[kind]
+        missing_generic += kind == GENERIC
+        detail = f'listed {CLASS_LABEL[kind]} "{listed.written[r]}" is missing'
+        features.append(Feature("missing_word", round(points, 1), detail, "", listed.written[r]))
+    for q in alignment.extra:
+        kind, weight = query_classes[q]
+        if kind == DISTINCTIVE:
+            points = (w.extra_distinctive_contained if contained else w.extra_distinctive) * weight
+        else:
+            points = {
+                GENERIC: w.extra_generic_thin if thin else w.extra_generic,
+                PLACE: w.extra_place,
+                NUMBER: w.extra_number,
+            }[kind]
+        extra_generic += kind == GENERIC
+        detail = f'{CLASS_LABEL[kind]} "{query.written[q]}" is not in the listed name'
+        if kind == DISTINCTIVE and contained:
+            detail += " (which is otherwise complete: a related company?)"
+        features.append(Feature("extra_word", round(points, 1), detail, query.written[q], ""))
+    if missing_generic and extra_generic:
+        points = w.generic_swap_thin if thin else w.generic_swap
+        missing = " ".join(listed.written[r] for r in alignment.missing)
+        extra = " ".join(query.written[q] for q in alignment.extra)
+        detail = "different business words, a sign of a different company"
+        features.append(Feature("business_words_differ", points, detail, extra, missing))
+    if thin and (alignment.missing or alignment.extra):
+        anchor = " ".join(
+            t for t, c in zip(listed.written, record.classes, strict=True) if c == DISTINCTIVE
+        )
+        detail = (
+            f'the listed name rests on short or common words ("{anchor}"): '
+            "a partial match is uncertain"
+        )
+        features.append(Feature("thin_name", w.thin_name, detail, query.signature, anchor))
+    return features
+
+
+def word_order_signal(
+    query: Name, record: Record, alignment: Alignment, w: Weights
+) -> Feature | None:
+    """The distinctive words come in another order ("Da Wang" is not "Wang Da")."""
+    order = [r for _, r, _, _ in sorted(alignment.pairs) if record.classes[r] == DISTINCTIVE]
+    if len(order) < 2 or order == sorted(order):
+        return None
+    shown = " ".join(record.name.written[r] for r in sorted(order))
+    detail = "the distinctive words come in another order"
+    return Feature("word_order", w.word_order, detail, query.signature, shown)
+
+
+# -- alignment -----------------------------------------------------------------------------------
+
+
+def align(query: Sequence[str], listed: Sequence[str]) -> Alignment:
+    """Pair query words with listed words: same word, split/joined words, then small typos."""
+    used = [False] * len(query)
+    taken = [False] * len(listed)
+    pairs: list[tuple[int, int, str, int]] = []
+    for r, word in enumerate(listed):
+        for q, candidate in enumerate(query):
+            if not used[q] and candidate == word:
+                used[q] = taken[r] = True
+                pairs.append((q, r, "same", 0))
+                break
+    if not all(taken) and not all(used):
+        for r, word in enumerate(listed):
+            if taken[r]:
+                continue
+            for q in range(len(query) - 1):
+                if not used[q] and not used[q + 1] and query[q] + query[q + 1] == word:
+                    used[q] = used[q + 1] = taken[r] = True
+                    pairs.append((q, r, "joined-query", 0))
+                    break
+        for q, word in enumerate(query):
+            if used[q]:
+                continue
+            for r in range(len(listed) - 1):
+                if not taken[r] and not taken[r + 1] and listed[r] + listed[r + 1] == word:
+                    used[q] = taken[r] = taken[r + 1] = True
+                    pairs.append((q, r, "joined-listed", 0))
+                    break
+        for r, word in enumerate(listed):
+            if taken[r] or len(word) < 5 or not word.isalpha():
+                continue
+            best: tuple[int, int] | None = None
+            for q, candidate in enumerate(query):
+                if used[q] or len(candidate) < 5 or not candidate.isalpha():
+                    continue
+                limit = min(_allowed_edits(word), _allowed_edits(candidate))
+                edits = OSA.distance(candidate, word, score_cutoff=limit)
+                if edits <= limit and (best is None or edits < best[0]):
+                    best = (edits, q)
+            if best is not None:
+                used[best[1]] = taken[r] = True
+                pairs.append((best[1], r, "typo", best[0]))
+    missing = [r for r in range(len(listed)) if not taken[r]]
+    return Alignment(pairs, missing, [q for q in range(len(query)) if not used[q]])
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _name_variants(text: str) -> list[tuple[str, bool]]:
+    """Return a listed name, and the name without a bracketed part and that part if an acronym.
+
+    The flag says whether the variant is an acronym (shown as an alias).
+    """
+    variants = [(text, False)]
+    if "(" in text and ")" in text:
+        head, _, rest = text.partition("(")
+        inner, _, tail = rest.partition(")")
+        inner = inner.strip()
+        bare = f"{head.strip()} {tail.strip()}".strip()
+        if bare:
+            variants.append((bare, False))
+        if inner.isalpha() and inner.isupper() and len(inner) >= 3:
+            variants.append((inner, True))
+    return variants
+
+
+def _rank(candidate: Candidate) -> tuple[float, int]:
+    return (candidate.score, {"exact": 3, "alias": 2, "variant": 1}.get(candidate.method, 0))
+
+
+def _iso3(country: str | None) -> str | None:
+    if country is None:
+        return None
+    return country.strip().upper() or None
+
+
+def _allowed_edits(word: str) -> int:
+    return 2 if len(word) >= 9 else 1
+
+
+def _deletions(word: str, edits: int) -> set[str]:
+    found = {word}
+    frontier = {word}
+    for _ in range(edits):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found

@@ -1,0 +1,56 @@
+"""Demo data for a development installation: an importer organisation and its first user."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from supplychain.errors import DomainError
+from supplychain.extensions import db
+from supplychain.models.accounts import Organisation, User
+from supplychain.services import accounts
+
+DEMO_ORGANISATION = "Demo Importer Inc."
+DEMO_EMAIL = "demo@example.com"
+
+
+@dataclass
+class DemoSeed:
+    """What `seed_demo` found or made; `password` is set only when it was just chosen."""
+
+    organisation: Organisation
+    user: User
+    password: str | None = None
+    created: list[str] = field(default_factory=list)
+
+
+def seed_demo(env_name: str, *, reset_password: bool = False) -> DemoSeed:
+    """Create the demo organisation and owner if missing (idempotent); development only.
+
+    Later seed steps (a sample upload and assessment, ...) go here, each checking first
+    whether its rows exist and appending a line to `created` when it makes them.
+    """
+    if env_name != "development":
+        raise DomainError(
+            f"The demo seed only runs when ENV_NAME is development (it is {env_name!r}): "
+            "it creates a known account."
+        )
+    organisation = db.session.scalar(
+        sa.select(Organisation).where(Organisation.name == DEMO_ORGANISATION)
+    )
+    created: list[str] = []
+    if organisation is None:
+        organisation = accounts.create_organisation(DEMO_ORGANISATION)
+        created.append(f"organisation {organisation.name} ({organisation.slug})")
+    password: str | None = None
+    user = accounts.find_user(DEMO_EMAIL)
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = accounts.create_user(organisation, DEMO_EMAIL, password, "owner")
+        created.append(f"user {user.email} (owner)")
+    elif reset_password:
+        password = secrets.token_urlsafe(12)
+        accounts.set_password(user, password)
+    return DemoSeed(organisation=organisation, user=user, password=password, created=created)
