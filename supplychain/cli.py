@@ -21,6 +21,7 @@ def main() -> None:
 def register_cli(app: Flask) -> None:
     """Attach the domain command groups to the app's CLI."""
     from supplychain.commands.accounts import orgs, tokens_group, users
+    from supplychain.commands.check import check
     from supplychain.commands.demo import demo
     from supplychain.commands.matching import match
     from supplychain.commands.refdata import refdata
@@ -33,3 +34,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(tokens_group)
     app.cli.add_command(demo)
+    app.cli.add_command(check)

@@ -29,8 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "MATCH_GOODS_REVIEW": 65.0,
     "MATCH_COUNTRIES_ACCEPT": 90.0,
     "MATCH_COUNTRIES_REVIEW": 75.0,
-    "SCREEN_SUPPLIERS_ACCEPT": 92.0,
-    "SCREEN_SUPPLIERS_REVIEW": 80.0,
+    "SCREEN_SUPPLIERS_ACCEPT": 92.0,  # same words and no conflicting country, or better
+    "SCREEN_SUPPLIERS_REVIEW": 80.0,  # a listed name present with small differences
+    "SCREEN_SUPPLIERS_FLOOR": 60.0,  # near misses down to here are shown, never counted
     "MATCH_MAX_ITEMS": 10_000,
     # Accounts, sessions and request security.
     "PUBLIC_URL": None,  # e.g. "https://risk.example.org": links in e-mails; else the request host

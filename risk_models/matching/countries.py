@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -20,7 +21,7 @@ from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import fold, word_set, words
 
 MAX_CANDIDATES = 5
-CACHE_LIMIT = 200_000
+CACHE_LIMIT = 50_000
 
 # Words folded away from every key, so "Republic of the Congo" = "Congo, Republic of the".
 _KEY_STOP = word_set("the of and la le les l de du des d et y del da")
@@ -184,6 +185,7 @@ US_STATE_CODES = word_set(
     """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
     NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"""
 )
+_DIGITS = re.compile(r"\d+")
 _CODE_QUERY = re.compile(r"^\s*([A-Za-z]{2,3}|[A-Za-z]\.[A-Za-z]\.(?:[A-Za-z]\.)?)\s*$")
 _PART_BREAK = re.compile(r"[,;/|()\[\]\n\t]+|\s[-–—]+\s|\s-|-\s")
 
@@ -274,6 +276,7 @@ def shared_name(query: str, others: Sequence[str], score: float) -> Feature:
 # --- the matcher ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def country_key(text: str) -> str:
     """Return a country name's comparison key: folded words, abbreviations expanded."""
     tokens: list[str] = []
@@ -322,6 +325,7 @@ class CountryMatcher:
             k for k, v in self._keys.items() if len(k) >= 4 and v.kind != "abbreviation"
         )
         self._cache: dict[str, MatchResult] = {}
+        self._parts: dict[tuple[str, bool, bool], list[tuple[str, Candidate]]] = {}
 
     @classmethod
     def from_reference(cls, reference: ReferenceData) -> CountryMatcher:
@@ -393,10 +397,11 @@ class CountryMatcher:
                 return inverted
         found = self._places_in(parts or [query])
         best = max((c.score for c in found), default=0.0)
-        # A misspelt whole name beats a country found inside it ("Guinea Bisau").
-        repaired = self._fuzzy(query, key)
-        if repaired and repaired[0].score > best:
-            return repaired
+        if len(parts) <= 1 and best < 95.0:
+            # A misspelt whole name beats a country found inside it ("Guinea Bisau").
+            repaired = self._fuzzy(query, key)
+            if repaired and repaired[0].score > best:
+                return repaired
         if found:
             return found
         if len(parts) > 1:
@@ -455,6 +460,19 @@ class CountryMatcher:
         return results
 
     def _place_part(self, part: str, last: bool, several: bool) -> list[tuple[str, Candidate]]:
+        """Find the countries one part of a place string names (remembered: parts repeat)."""
+        # Street numbers and postcodes vary; what a part names does not ("12 Main Road").
+        memo = (_DIGITS.sub("0", part), last, several)
+        known = self._parts.get(memo)
+        if known is not None and (not known or memo[0] == part):
+            return known
+        known = self._read_part(part, last, several)
+        if len(self._parts) >= CACHE_LIMIT:
+            self._parts.clear()
+        self._parts[memo] = known
+        return known
+
+    def _read_part(self, part: str, last: bool, several: bool) -> list[tuple[str, Candidate]]:
         key = country_key(part)
         if key in self._not_countries:
             return []

@@ -15,7 +15,6 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -30,15 +29,14 @@ from risk_models.matching.text import (
     is_number_like,
     normalise,
     plausible_misspelling,
-    segments,
     stem,
+    tokenise,
     word_set,
-    words,
 )
 
 MAX_CANDIDATES = 5
 MIN_CANDIDATE_SCORE = 30.0
-CACHE_LIMIT = 200_000
+CACHE_LIMIT = 50_000
 
 # --- the vocabulary of product descriptions -------------------------------------------------
 
@@ -70,7 +68,7 @@ DESCRIPTOR_WORDS = word_set(
     knit knitted woven printed dyed bleached unbleached combed spun blended blend stitched
     sewn handmade hand made style type brand design pattern used second class
     sample samples genuine authentic best certified fairtrade conventional
-    short long sleeve sleeves sleeveless collar crew neck round casual formal basic plain
+    sleeve sleeves sleeveless collar crew neck round casual formal basic plain
     regular slim fit stretch light heavy thick thin soft hard industrial commercial domestic
     household consumer finished semi unfinished assembled crocheted
     pique jersey fleece twill poplin chambray satin velvet terry rib ribbed interlock mesh
@@ -96,7 +94,7 @@ MATERIAL_WORDS = word_set(
 FORM_WORDS = word_set(
     """bean leaf powder paste seed kernel grain flake fillet pulp puree extract concentrate ore
     lint fibre fiber pod bar ingot bullion nugget chunk crop harvest root tuber bulb bunch
-    stalk stick sheet slab block log loin steak portion slice mince"""
+    stalk stick sheet slab block log loin steak portion slice mince granule pellet"""
 )
 # Words saying a product only looks, tastes or smells like the good.
 IMITATION_WORDS = word_set(
@@ -118,6 +116,85 @@ MATERIAL_WORDS, FORM_WORDS, IMITATION_WORDS = (
     _stems(MATERIAL_WORDS),
     _stems(FORM_WORDS),
     _stems(IMITATION_WORDS),
+)
+# Nouns of common products that are not on the list and are no catalogue word either: as the
+# main noun of a description they say it is about something else ("coffee machine", "rice
+# cooker"). Any other unknown word in a description's tail is read as a grade, a variety or
+# an origin ("peppercorns ASTA", "oranges Valencia").
+FOREIGN_NOUNS = word_set(
+    # kitchen, household and personal articles
+    """machine machinery appliance cooker oven stove microwave kettle grinder blender mixer
+    maker toaster fryer fridge refrigerator freezer heater cooler fan humidifier purifier
+    vacuum iron dryer washer dishwasher spoon fork knife knives cutlery cup mug plate bowl
+    dish tray pot pan skillet wok lid container holder dispenser stand rack shelf hanger
+    hook bed cot crib brush toothbrush comb razor mirror frame clock watch timer alarm
+    lighter ashtray vase ornament figurine statue candleholder umbrella tent hammock
+    wallet keyring keychain bottle flask thermos jug pitcher tumbler straw napkin tissue
+    wipe wipes diaper nappy sponge mop bucket broom scrubber cloth duster
+    shampoo conditioner lotion perfume fragrance deodorant toothpaste mouthwash sunscreen
+    moisturizer moisturiser serum cleanser balm gel cleaner polish spray
+    detergent softener bleach disinfectant sanitizer sanitiser insecticide repellent
+    swab swabs bud buds floss pad pads tampon bandage plaster
+    """
+    # office, media and electronics accessories
+    """pen pencil marker crayon eraser stapler envelope folder binder notebook diary book
+    magazine newspaper calendar poster card cards label sticker tag sign badge medal
+    trophy certificate printer scanner copier toner cartridge ink screen projector
+    keyboard mouse router modem server charger adapter adaptor plug socket switch
+    sensor meter gauge scale thermometer controller remote antenna microphone
+    camera lens tripod drone robot console game games
+    """
+    # hardware, tools, machines and parts
+    """tool tools drill hammer screwdriver wrench spanner pliers saw blade chisel file
+    grinder sander welder compressor generator motor engine pump valve valves pipe pipes
+    tube tubing hose fitting fittings flange coupling connector connectors bearing
+    bearings gasket bolt bolts screw screws washer rivet spring chain rope
+    fence gate door window frame roof sink toilet shower faucet tap bathtub
+    boiler radiator furnace turbine conveyor forklift crane excavator tractor harvester
+    sprayer mower trailer vehicle bicycle bike scooter motorcycle boat ship
+    aircraft helicopter part spare assembly kit fixture
+    lamp light lighting led lantern torch flashlight
+    """
+    # packaging, plastics, chemicals, medicines
+    """film foil wrap tape adhesive glue sealant paint varnish lacquer coating primer
+    solvent thinner masterbatch fertilizer fertiliser pesticide
+    herbicide fungicide alkali chemical chemicals reagent catalyst lubricant grease
+    fuel diesel petrol gasoline kerosene lpg gas propane
+    tablet tablets capsule capsules pill pills syrup medicine medicines drug drugs
+    vaccine injection syringe needle catheter implant stent dressing ointment inhaler
+    helmet mask respirator goggles apron visor earplug
+    """
+    # food and drink that are not the goods they are made from
+    """sauce vinegar syrup candy popcorn noodle noodles pasta spaghetti macaroni
+    soup broth stock seasoning marinade dressing mayonnaise mustard jelly
+    pickle pickles chutney dip snack snacks pie pizza sandwich burger
+    starch gluten protein isolate supplement vitamin probiotic
+    drink beverage soda lemonade smoothie water kombucha tonic
+    """
+    # services and charges
+    """software app application platform service services licence license subscription
+    freight shipping transport transportation logistics courier delivery postage
+    consulting consultancy advisory audit repair maintenance installation cleaning
+    rental lease hire insurance fee fees tax duty commission charge charges training
+    marketing advertising printing hosting storage warehousing handling labour
+    labor staffing catering security travel accommodation
+    """
+    # French
+    """filter filters lace laces insole strap cover holster pouch tank band shaker jug
+    grill barbecue basket ash opener infuser dvd cd video movie ticket tickets voucher
+    coupon poster ornament costume outfit
+    """
+    """cafetiere casserole tasse bol assiette couteau cuillere fourchette lampe moteur
+    pompe tuyau robinet logiciel transport machine appareil outil vanne sauce boisson"""
+)
+FOREIGN_NOUNS = _stems(FOREIGN_NOUNS)
+# Packages: after a product they say how it is packed ("onions, 25 kg mesh bag").
+PACKAGING_WORDS = _stems(
+    word_set(
+        """bag sack box carton case crate drum bottle jar can pouch tray bale roll reel cone
+        bundle pallet container flexitank tote bin punnet net packet sachet barrel jerrycan
+        bucket pail tub spool"""
+    )
 )
 # Abbreviations common in ERP exports and customs declarations, by folded word.
 ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -162,7 +239,6 @@ PREPOSITIONS_FR = PREPOSITIONS_EN | word_set("de du des d en a pour avec sans au
 _COUNT_WORDS = frozenset({"pcs", "pc", "per", "pk", "x"})
 
 NAME, ALIAS, ALIAS_FR, NAME_VARIANT = "name", "alias", "alias_fr", "name_variant"
-_FRENCH_MARKER = re.compile(r"\b(?:d|l)['’]\w")
 _CODE = re.compile(
     r"^\s*(?:(?:h\.?t\.?s\.?|h\.?s\.?n?|hs\s*code|tariff(?:\s*code)?)\s*[:#]?\s*)?"
     r"(\d[\d.\s-]*)$",
@@ -184,6 +260,9 @@ class GoodsMatchResult(MatchResult):
     """
 
     derived: Candidate | None = None
+
+
+_TokenInfo = tuple[tuple[str, ...], int, str, frozenset[int]]
 
 
 class Slot(NamedTuple):
@@ -219,6 +298,7 @@ class Phrase:
     tokens: tuple[str, ...]
     weight: float
     head: str  # the phrase's main noun ("sugar" in "cane sugar", "cane" in "sugar cane")
+    token_set: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -371,6 +451,7 @@ class GoodsMatcher:
         self._phrases: list[Phrase] = []
         self._phrase_index: dict[str, list[tuple[int, float]]] = {}
         self._light_tokens: list[tuple[str, ...]] = []
+        self._light_weights: list[float] = []
         self._weights: dict[str, float] = {}
         self._content_cache: dict[
             tuple[bool, tuple[tuple[int, str, str, bool], ...]], list[Candidate]
@@ -379,7 +460,8 @@ class GoodsMatcher:
         self._codes: dict[str, list[int]] = {}
         self._cache: dict[str, GoodsMatchResult] = {}
         self._fuzzy_cache: dict[str, str] = {}
-        self._tokens: dict[str, tuple[tuple[str, ...], int, str]] = {}
+        self._tokens: dict[str, _TokenInfo] = {}
+        self._joinable: dict[str, str] = {}  # two words written as one -> vocabulary word
         self._goods_by_forms: dict[tuple[str, ...], frozenset[int]] = {}
         self._build()
 
@@ -406,6 +488,12 @@ class GoodsMatcher:
             if bare != entry.good.name and normalise(bare) not in names:
                 raw.append((index, bare, NAME_VARIANT))
         phrases = [self._phrase(i, text, kind) for i, text, kind in raw]
+        # Words that name a product: the main nouns of the catalogue's names, and others'.
+        # Capitalised aliases are left out: proper and scientific names ("Glycine max") end
+        # in words that are no product nouns.
+        self._nouns = FOREIGN_NOUNS | {
+            p.head for p in phrases if p.head and (p.kind == NAME or p.text[:1].islower())
+        }
         for phrase in phrases:
             self._entries[phrase.good].vocabulary.update(phrase.tokens)
             self._bigrams.update(pairwise(phrase.tokens))
@@ -413,6 +501,11 @@ class GoodsMatcher:
             for token in entry.vocabulary:
                 self._by_token.setdefault(token, []).append(index)
         self._vocabulary = set(self._by_token)
+        for token in self._vocabulary:
+            if token.isalpha() and len(token) >= 5:
+                for written in (token, token + "s", token + "es"):
+                    if stem(written) == token:
+                        self._joinable[written] = token
         # A word shared by many goods (oil, fresh) says little; a rare one says a lot.
         total = len(self._entries) or 1
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in self._by_token.items()}
@@ -421,7 +514,7 @@ class GoodsMatcher:
             if kind == NAME_VARIANT and len(tokens) == 1 and len(self._by_token[tokens[0]]) > 1:
                 continue  # "Oil (Palm)" must not turn every oil into palm oil
             weight = sum(self._weight(t) for t in tokens)
-            phrase = Phrase(index, text, kind, tokens, weight, phrase.head)
+            phrase = Phrase(index, text, kind, tokens, weight, phrase.head, frozenset(tokens))
             self._entries[index].phrases.append(phrase)
             if weight:
                 light = []
@@ -434,6 +527,7 @@ class GoodsMatcher:
                         self._phrase_index.setdefault(token, []).append(posting)
                 self._phrases.append(phrase)
                 self._light_tokens.append(tuple(light))
+                self._light_weights.append(sum(self._weights[t] for t in light))
             key = normalise(text)
             if key and (key not in self._exact or kind == NAME):
                 self._exact[key] = (index, phrase)
@@ -457,7 +551,9 @@ class GoodsMatcher:
         """Read a name or alias the way queries are read, minus spelling repairs."""
         slots = [
             Slot(i, segment, part, (token,), _classify(token), "", modifier)
-            for i, (segment, part, token, modifier) in enumerate(_read(text, kind == ALIAS_FR))
+            for i, (segment, part, token, modifier) in enumerate(
+                _read(tokenise(fold(text)), kind == ALIAS_FR)
+            )
         ]
         heads = _heads(slots, kind == ALIAS_FR)
         head = slots[heads[0]].forms[0] if heads else ""
@@ -489,24 +585,43 @@ class GoodsMatcher:
 
     def analyse(self, query: str) -> Analysis:
         """Read a description into classified words and phrase heads."""
-        french = _is_french(query)
-        return self._analyse(tuple(_read(query, french)), french)
+        written = tokenise(fold(query))
+        french = _is_french(query, written)
+        return self._analyse(tuple(_read(written, french)), french)
 
     def _analyse(self, read: Sequence[tuple[int, str, str, bool]], french: bool) -> Analysis:
         slots: list[Slot] = []
-        for segment, part, token, modifier in read:
-            forms, cls, corrected = self._token(token)
-            slots.append(Slot(len(slots), segment, part, forms, cls, corrected, modifier))
+        goods: list[frozenset[int]] = []
+        every: set[str] = set()
+        known = self._tokens
+        for position, (segment, part, token, modifier) in enumerate(read):
+            info = known.get(token) or self._token(token)
+            slots.append(Slot(position, segment, part, info[0], info[1], info[2], modifier))
+            goods.append(info[3])
+            every.update(info[0])
         # Two words written apart that the catalogue writes as one ("sugar cane", "cotton seed").
-        merged = list(slots)
-        for a, b in pairwise(slots):
-            joined = stem(a.word + b.word)
-            if a.segment == b.segment and joined in self._vocabulary:
-                merged[a.position] = _with_form(merged[a.position], joined)
-                merged[b.position] = _with_form(merged[b.position], joined)
-        forms = frozenset(form for slot in merged for form in slot.forms)
-        goods = tuple(self._goods_of(slot.forms) for slot in merged)
-        return Analysis(tuple(merged), _heads(merged, french), french, forms, goods)
+        joinable = self._joinable
+        for a, b in pairwise(list(slots)):
+            joined = joinable.get(a.word + b.word)
+            if joined is not None and a.segment == b.segment:
+                for position in (a.position, b.position):
+                    slots[position] = _with_form(slots[position], joined)
+                    goods[position] = self._goods_of(slots[position].forms)
+                every.add(joined)
+        # A word is a product noun by itself or its parts, not by what a slip could mean.
+        # A slip of one letter still names its noun ("cofee"); a word two letters from a
+        # noun is more often another word ("decorative" is not "decoration").
+        nouns = [
+            not self._nouns.isdisjoint(
+                slot.forms[:-1]
+                if slot.corrected and _distance(slot.word, slot.corrected) > 1
+                else slot.forms
+            )
+            or (slot.cls == WORD and not known and _is_agent_noun(slot.forms[0]))
+            for slot, known in zip(slots, goods, strict=True)
+        ]
+        heads = _heads(slots, french, nouns)
+        return Analysis(tuple(slots), heads, french, frozenset(every), tuple(goods))
 
     def _goods_of(self, forms: tuple[str, ...]) -> frozenset[int]:
         """Return the goods whose names use one of the forms of a word."""
@@ -518,8 +633,9 @@ class GoodsMatcher:
             self._goods_by_forms[forms] = known
         return known
 
-    def _token(self, token: str) -> tuple[tuple[str, ...], int, str]:
-        """Return a word's forms (itself, its parts, its correction), class and correction."""
+    def _token(self, token: str) -> _TokenInfo:
+        """Return a word's forms (itself, its parts, its correction), class, correction and
+        the goods whose names use one of its forms."""
         known = self._tokens.get(token)
         if known is not None:
             return known
@@ -534,7 +650,7 @@ class GoodsMatcher:
                 corrected = self._correct(token)
                 if corrected:
                     forms.append(corrected)
-        known = (tuple(forms), cls, corrected)
+        known = (tuple(forms), cls, corrected, self._goods_of(tuple(forms)))
         if len(self._tokens) >= CACHE_LIMIT:
             self._tokens.clear()
         self._tokens[token] = known
@@ -555,10 +671,11 @@ class GoodsMatcher:
         cached = self._cache.get(query)
         if cached is not None:
             return cached
-        key = normalise(query)
+        written = tokenise(fold(query))
+        key = " ".join(token for token in written if token[0].isalnum())
         result = self._cache.get("\0" + key)
         if result is None:
-            result = self._match_uncached(query)
+            result = self._match_uncached(query, written, key)
             self._remember("\0" + key, result)
         elif result.query != query:
             result = GoodsMatchResult(query, result.candidates, result.derived)
@@ -574,11 +691,10 @@ class GoodsMatcher:
             self._cache.clear()
         self._cache[key] = result
 
-    def _match_uncached(self, query: str) -> GoodsMatchResult:
+    def _match_uncached(self, query: str, written: list[str], key: str) -> GoodsMatchResult:
         code = parse_code(query)
         if code is not None:
             return self._finish(query, self._match_code(query, *code))
-        key = normalise(query)
         if not key:
             return GoodsMatchResult(query)
         exact = self._exact.get(key)
@@ -594,8 +710,8 @@ class GoodsMatcher:
             method = "alias" if phrase.kind != NAME_VARIANT else "exact"
             feature = alias_equal(query, phrase, score)
             return self._finish(query, [Candidate(good.id, good.name, score, method, (feature,))])
-        french = _is_french(query)
-        read = tuple(_read(query, french))
+        french = _is_french(query, written)
+        read = tuple(_read(written, french))
         content = (french, read)
         scored = self._content_cache.get(content)
         if scored is None:
@@ -633,12 +749,12 @@ class GoodsMatcher:
         if found:
             longest = max(len(entry) for entry in found.values())
             specific = [i for i, entry in found.items() if len(entry) == longest]
-            base = 96.0 if longest == 6 else 93.0
             for index, entry in found.items():
                 good = self._entries[index].good
+                base = 96.0 if len(entry) == 6 else 93.0  # a subheading says more
                 features = [hs_heading(code, entry, good, base), *extra]
                 if len(entry) < longest:
-                    features.append(hs_less_specific(code, entry, good, 26.0))
+                    features.append(hs_less_specific(code, entry, good, 30.0))
                 elif len(specific) > 1:
                     features.append(hs_shared(code, len(specific), _shared_penalty(len(specific))))
                 results.append(self._candidate(index, "code", features))
@@ -678,8 +794,11 @@ class GoodsMatcher:
                 found[pid] = found.get(pid, 0.0) + weight
         best: dict[int, tuple[tuple[float, bool, int], Phrase]] = {}
         weights = self._weights
+        light_weights = self._light_weights
         for pid, weight in found.items():
             phrase = self._phrases[pid]
+            if (weight + light_weights[pid]) < 0.54 * phrase.weight:
+                continue  # cannot reach MIN_CANDIDATE_SCORE, light words or not (see below)
             light = self._light_tokens[pid]
             if light:
                 weight += sum(weights[t] for t in light if t in forms)
@@ -715,12 +834,13 @@ class GoodsMatcher:
         slots = analysis.slots
         heads = analysis.heads
         head_forms = slots[heads[0]].forms if heads else ()
-        matched = " ".join(s.word for s in slots if any(f in best.tokens for f in s.forms))
+        tokens = best.token_set
+        matched = " ".join([s.word for s in slots if not tokens.isdisjoint(s.forms)])
         features: list[Feature] = [phrase_overlap(matched, best, coverage, 100.0 * coverage**2)]
         if (
             len(best.tokens) > 1
             and best.head not in head_forms
-            and any(form in best.tokens for form in head_forms)
+            and not tokens.isdisjoint(head_forms)
         ):
             features.append(word_order(best, slots[heads[0]].word, 8.0))
         explained = [index in goods for goods in analysis.goods]
@@ -728,7 +848,7 @@ class GoodsMatcher:
             features.append(head_noun(slots[heads[0]].word, entry.good, 36.0))
         leftover: list[str] = []
         penalty = 0.0
-        for slot, ok in zip(slots, explained, strict=True):
+        for slot, ok, goods in zip(slots, explained, analysis.goods, strict=True):
             if ok or slot.cls == NOISE:
                 continue
             if slot.cls == IMITATION and _next_to_explained(slot, slots, explained):
@@ -736,7 +856,7 @@ class GoodsMatcher:
                 continue
             leftover.append(slot.word)
             penalty += _LEFTOVER_PENALTY.get(slot.cls, 4.0)
-            if slot.cls == WORD and any(form in self._vocabulary for form in slot.forms):
+            if slot.cls == WORD and goods:
                 penalty += 2.0  # a word of another good points at that good
         if leftover:
             features.append(unexplained_words(leftover, entry.good, min(20.0, penalty)))
@@ -758,14 +878,14 @@ class GoodsMatcher:
 _LEFTOVER_PENALTY = {GENERIC: 0.5, DESCRIPTOR: 1.0, IMITATION: 1.0, FORM: 3.0, MATERIAL: 5.0}
 
 
-def _is_french(query: str) -> bool:
+def _is_french(query: str, written: Sequence[str]) -> bool:
     """Say whether a description is French, which puts the main noun first."""
-    folded = fold(query)
-    return (
-        "à" in query
-        or bool(_FRENCH_MARKER.search(folded))
-        or any(word in FRENCH_MARKERS for word in words(folded))
-    )
+    return "à" in query or any(word in FRENCH_MARKERS for word in written)
+
+
+def _is_agent_noun(token: str) -> bool:
+    """Say whether an unknown word names a device or tool: "infuser", "opener", "heater"."""
+    return len(token) >= 5 and token.endswith(("er", "or")) and token.isalpha()
 
 
 def _classify(token: str) -> int:
@@ -785,31 +905,40 @@ def _classify(token: str) -> int:
     return WORD
 
 
-def _read(text: str, french: bool = False) -> list[tuple[int, str, str, bool]]:
+def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, str, bool]]:
     """Return (phrase number, word, stem, after a preposition) for a text's meaningful words.
 
-    Phrases end at punctuation and at "and"/"or", so that each item of a list has its head;
-    words after a preposition ("with", "of", "for", "de") qualify the head before them.
+    `written` is the text's `tokenise` output. Phrases end at punctuation and at "and"/"or", so that
+    each item of a list has its head; words after a preposition ("with", "of", "for", "de")
+    qualify the head before them.
     """
     raw: list[tuple[int, str]] = []
     number = 0
-    for piece in segments(fold(text)):
-        conjuncts: list[list[str]] = [[]]
-        for word in words(piece):
-            if word in CONJUNCTIONS:
-                conjuncts.append([])
-            else:
-                conjuncts[-1].append(word)
-        for i, conjunct in enumerate(conjuncts):
-            raw += [(number, word) for word in conjunct]
-            # "cotton and polyester fabric": materials share the head that follows them.
-            shared = (
-                i + 1 < len(conjuncts)
-                and all(_classify(stem(w)) in (MATERIAL, DESCRIPTOR) for w in conjunct)
-                and any(_classify(stem(w)) in (WORD, FORM) for w in conjuncts[i + 1])
-            )
-            if not shared:
+    if CONJUNCTIONS.isdisjoint(written):
+        for token in written:
+            if token[0].isalnum():
+                raw.append((number, token))
+            elif raw and raw[-1][0] == number:
                 number += 1
+    else:
+        conjuncts: list[list[str]] = [[]]
+        for token in (*written, ","):
+            if token in CONJUNCTIONS:
+                conjuncts.append([])
+            elif token[0].isalnum():
+                conjuncts[-1].append(token)
+            else:  # a phrase break: place the phrase's conjuncts
+                for i, conjunct in enumerate(conjuncts):
+                    raw += [(number, word) for word in conjunct]
+                    # "cotton and polyester fabric": materials share the head after them.
+                    shared = (
+                        i + 1 < len(conjuncts)
+                        and all(_classify(stem(w)) in (MATERIAL, DESCRIPTOR) for w in conjunct)
+                        and any(_classify(stem(w)) in (WORD, FORM) for w in conjuncts[i + 1])
+                    )
+                    if not shared and conjunct:
+                        number += 1
+                conjuncts = [[]]
     prepositions = PREPOSITIONS_FR if french else PREPOSITIONS_EN
     read: list[tuple[int, str, str, bool]] = []
     modifier_of = -1  # the phrase number in which a preposition was seen
@@ -822,44 +951,71 @@ def _read(text: str, french: bool = False) -> list[tuple[int, str, str, bool]]:
             or (i + 1 < len(raw) and is_number_like(raw[i + 1][1]))
         ):
             continue  # a carton count
+        pairs = _WORDS.get(word)
+        if pairs is None:
+            pairs = _read_word(word)
         modifier = modifier_of == segment
-        read += [(segment, part, token, modifier) for part, token in _read_word(word)]
+        read += [(segment, part, token, modifier) for part, token in pairs]
     return read
 
 
-@lru_cache(maxsize=65536)
+_WORDS: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
 def _read_word(word: str) -> tuple[tuple[str, str], ...]:
     """Return the (word, stem) pairs a written word stands for: abbreviations expanded."""
-    return tuple(
+    pairs = tuple(
         (part, stem(part))
         for part in ABBREVIATIONS.get(word, (word,))
         if part not in STOP_WORDS and not is_number_like(part)
     )
+    if len(_WORDS) >= CACHE_LIMIT:
+        _WORDS.clear()
+    _WORDS[word] = pairs
+    return pairs
 
 
-def _heads(slots: Sequence[Slot], french: bool) -> tuple[int, ...]:
-    """Find each phrase's main noun: its last content word (its first in French).
+def _heads(
+    slots: Sequence[Slot], french: bool, nouns: Sequence[bool] | None = None
+) -> tuple[int, ...]:
+    """Find each phrase's main noun: its last product noun (its first in French).
 
-    A material or form standing alone after the first phrase qualifies what came before
-    ("T-shirts, knitted, of cotton"), so it is no head of its own; nor is anything after a
+    A product noun is a word that names some product: a main noun of the catalogue's names
+    or one of FOREIGN_NOUNS (`nouns` says which words are; for the catalogue's own names,
+    `nouns` is None and every word counts). Other words in the tail of a description are
+    grades, varieties, origins and codes ("peppercorns ASTA", "oranges Valencia"), and a
+    package after a product is no head ("onions, mesh bag"), nor a material or form alone
+    after the first phrase ("T-shirts, knitted, of cotton"), nor anything after a
     preposition ("footwear with outer soles of rubber" is footwear).
     """
     heads: list[int] = []
     by_segment: dict[int, list[Slot]] = {}
     for slot in slots:
         by_segment.setdefault(slot.segment, []).append(slot)
+    ranks: tuple[tuple[int, ...], ...]
+    if nouns is None:  # a name: "refined zinc" is zinc, "cotton fabric" is fabric
+        ranks = ((WORD, MATERIAL), (FORM,))
+    else:
+        ranks = ((WORD,), (MATERIAL,), (FORM,))
     for number, members in enumerate(by_segment.values()):
         main = [s for s in members if not s.modifier]
         if not main:
             if number or heads:
                 continue
             main = members  # nothing but a qualifier: read it as the product
+        if nouns is not None:
+            main = [s for s in main if nouns[s.position]]
         ordered = main if french else list(reversed(main))
-        for wanted in (WORD, MATERIAL, FORM) if not heads else (WORD,):
-            found = next((s for s in ordered if s.cls == wanted), None)
+        products = [s for s in ordered if s.forms[0] not in PACKAGING_WORDS]
+        found = None
+        for wanted in ranks if not heads else ranks[:1]:
+            found = next((s for s in products if s.cls in wanted), None)
             if found is not None:
-                heads.append(found.position)
                 break
+        if found is None and not heads:
+            found = next((s for s in ordered if s.cls == WORD), None)  # "jute bags"
+        if found is not None:
+            heads.append(found.position)
     return tuple(heads)
 
 

@@ -105,6 +105,9 @@ ABBREVIATIONS: dict[str, str] = {
         "cooperative": "coop",
         "hitech": "hightech",
         "labor": "labour",
+        # Translations of one Chinese word (服装, 厂) that lists and buyers render differently.
+        "apparel": "apparels garment garments clothing clothes",
+        "factory": "factories plant plants works mill mills",
     }.items()
     for word in words.split()
 }  # fmt: skip
@@ -175,7 +178,7 @@ ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "
             "sixth": "6", "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10"}  # fmt: skip
 _ORDINAL_SUFFIX = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 # Plural endings that are not plurals.
-_NOT_PLURAL = frozenset({"news", "series", "species", "means", "lens"})
+_NOT_PLURAL = frozenset({"news", "series", "species", "means", "lens", "corps"})
 STOP_WORDS = frozenset(
     ["and", "the", "of", "de", "del", "la", "le", "les", "des", "du", "et", "y", "e", "und",
      "for", "at", "by", "in", "on", "to", "with", "through"]
@@ -209,8 +212,8 @@ _GENERIC_RAW = """
     perusahaan syarikat kilang perniagaan sanayi ticaret san tic tekstil konfeksiyon
     ithalat ihracat insaat jituan maoyi shiye keji fangzhi fuzhuang zhipin gongye chang
     qiye nongchang zhiye kogyo shoji sangyo seisakusho
-    prison jail penitentiary camp laogai laojiao laodong reform reeducation labor detachment
-    correctional detention model ciudad vessel fishing ocean marine
+    prison jail penitentiary camp laogai laojiao reform reeducation labor detachment
+    correctional detention model ciudad vessel fishing ocean marine corps
 """
 # Places (provinces, prefectures, big cities, countries and their adjectives) that appear in
 # many company names and so cannot tell two companies apart on their own.
@@ -229,7 +232,10 @@ _PLACES_RAW = """
     daqing changchun shenyang dalian anshan fushun tangshan shijiazhuang baoding handan
     taiyuan datong urumqi hetian kashgar aksu yili changji turpan korla karamay shihezi
     bayingolin bortala hami kuqa artux shache yecheng lop moyu qira yutian minfeng
-    kizilsu altay tacheng wujiaqu tumxuk alar manzhouli
+    kizilsu altay tacheng wujiaqu tumxuk alar manzhouli shanshan toksun kumul jimsar hutubi
+    manas wusu kuytun yining bole luntai yuli hejing hoxud bohu awat wensu xinhe shaya
+    baicheng wushi kalpin akto shufu shule yengisar zepu makit yopurga jiashi bachu taxkorgan
+    cele karakax pishan keriya niya burqin fuyun habahe jeminay qinggil emin toli yumin shawan
     malaysia malaysian selangor klang johor penang kuala lumpur ipoh indonesia indonesian
     jakarta bandung surabaya thailand thai bangkok vietnam vietnamese hanoi saigon hochiminh
     cambodia phnom penh myanmar burma yangon laos philippines manila singapore india

@@ -10,11 +10,17 @@ How a score is made (model `supplier-screening-v1`, points in `Weights`):
   or *number*. Only distinctive words find candidates, so a name that shares no distinctive
   word with any listed name is rejected after a few dictionary look-ups.
 - A candidate whose words all agree scores `base` (96). Each difference costs points, as one
-  named signal with the two values it compared: a missing distinctive word costs about 30 (no
-  hit without it), an extra distinctive word 20 (10 when the whole listed name is there and it
-  is a long, coined one, as with subsidiaries), generic and place words 3 to 8, typos 4.
-- A legal form that agrees adds 1; a country that agrees adds 3, one that differs takes 6; no
-  country is neutral. So 100 means: same words, same legal form, same country.
+  named signal with the two values it compared: a missing distinctive word about 30 (so no
+  hit without it), an extra distinctive word 20 (10 when the whole listed name is there and
+  it is long or coined, as with subsidiaries), a typo 5 per letter, a transliteration 1,
+  generic and place words 3 to 6. A *thin* listed name (its distinctive words are short:
+  "Camel", "Top Glove", "Giant") pays 4 more for any partial match and 16 for each business
+  word the query adds, because "Camel Toys" or "Top Gloves Trading" is another company more
+  often than not. A listed name without any distinctive word ("Yunnan Machinery") needs all
+  of its words.
+- A legal form that agrees adds 1 and one that differs takes 2; a country that agrees adds 3,
+  one that differs takes 6 (so the same name elsewhere goes to review, not away); no country
+  is neutral. 100 means: same words, same legal form, same country.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from risk_models.matching.legal_forms import (
 from risk_models.matching.result import Candidate, Feature, MatchResult
 
 NAME = "supplier-screening-v1"
+CACHE_LIMIT = 500_000  # remembered results and word look-ups, each; then forgotten at once
 
 DISTINCTIVE, GENERIC, PLACE, NUMBER = "distinctive", "generic", "place", "number"
 CLASS_LABEL = {
@@ -63,7 +70,8 @@ class Weights:
     country_differs: float = -6.0
     transliteration: float = -1.0
     joined_words: float = -1.0
-    typo_distinctive: float = -4.0  # per edit
+    bracket_dropped: float = -1.0
+    typo_distinctive: float = -5.0  # per edit
     typo_other: float = -1.0  # per edit
     missing_distinctive: float = -30.0  # times the word's weight (0.6-1)
     extra_distinctive: float = -20.0  # times the word's weight
@@ -72,15 +80,16 @@ class Weights:
     extra_generic: float = -5.0
     generic_swap: float = -4.0
     missing_generic_thin: float = -5.0
-    extra_generic_thin: float = -8.0
+    extra_generic_thin: float = -16.0  # a short listed name plus a word: another company
     generic_swap_thin: float = -6.0
     missing_place: float = -5.0
     extra_place: float = -5.0
     missing_number: float = -10.0
     extra_number: float = -10.0
-    thin_name: float = -3.0
-    word_order: float = -3.0
-    common_df_share: float = 0.4  # idf below this exponent of N: the word is common in the lists
+    thin_name: float = -4.0
+    word_order: float = -8.0
+    word_order_generic: float = -1.0
+    common_df_share: float = 0.4  # in more than (N + 1) ** this of N listed names: common
     min_distinctive_weight: float = 0.6
 
 
@@ -105,6 +114,7 @@ class Name:
 _NO_WORDS: frozenset[str] = frozenset()
 _PHRASE_STARTS = frozenset(first for first, _ in PHRASES)
 _MARKERS_AND_PHRASES = NUMBER_MARKERS | _PHRASE_STARTS
+_LEGAL_OR_MARKER = LEGAL_WORDS | NUMBER_MARKERS
 
 
 def normalise_company_name(text: str, words: Sequence[str] | None = None) -> Name:
@@ -168,6 +178,7 @@ class Owner:
 
     entity: int
     alias: bool
+    dropped: str = ""  # a bracketed part of the listed text left out of this name
 
 
 @dataclass(slots=True)
@@ -180,6 +191,7 @@ class Record:
     weights: tuple[float, ...]
     weak: bool  # no distinctive word: every word must be present
     thin: bool  # rests on short words: partial matches are uncertain
+    may_lack_places: bool  # weak, but long enough to be found without its place names
     owners: list[Owner] = field(default_factory=list)
 
 
@@ -206,7 +218,11 @@ class SupplierScreener:
         self._index: dict[str, list[int]] = {}  # anchor word (or joined pair) -> records
         self._deletes: dict[str, set[str]] = {}  # one-or-two-letter deletions -> anchors
         self._lookups: dict[str, tuple[int, ...]] = {}
+        self._by_pair: dict[tuple[str, str | None], MatchResult] = {}
+        self._by_key: dict[tuple[str, str | None], tuple[Candidate, ...]] = {}
         self._build()
+        # Beginnings of index keys: a word that begins none cannot begin a joined pair.
+        self._starts = frozenset(key[:i] for key in self._index for i in range(1, len(key)))
 
     # -- building ------------------------------------------------------------------------------
 
@@ -217,13 +233,13 @@ class SupplierScreener:
             main = normalise_company_name(entity.name)
             group = groups.setdefault(main.key, set())
             for alias, text in [(False, entity.name), *((True, a) for a in entity.aliases)]:
-                for variant, acronym in _name_variants(text):
+                for variant, acronym, dropped in _name_variants(text):
                     name = normalise_company_name(variant)
                     if not name.tokens:
                         continue
                     group.update(name.tokens)
                     entry = by_signature.setdefault(name.signature, (name, variant, []))
-                    owner = Owner(position, alias or acronym)
+                    owner = Owner(position, alias or acronym, dropped)
                     if owner not in entry[2]:
                         entry[2].append(owner)
         self._df: dict[str, int] = {}
@@ -231,11 +247,15 @@ class SupplierScreener:
             for word in words:
                 self._df[word] = self._df.get(word, 0) + 1
         self._groups = max(len(groups), 1)
+        self._longest = 0  # longest anchor: longer words cannot be a typo of one
         for name, display, owners in by_signature.values():
             classes, weights = self._classify(name)
             distinctive = [t for t, c in zip(name.tokens, classes, strict=True) if c == DISTINCTIVE]
-            strong = any(len(t) >= 7 for t in distinctive) or (
-                sum(len(t) >= 4 for t in distinctive) >= 2
+            ordinary = [t for t, c in zip(name.tokens, classes, strict=True) if c == GENERIC]
+            strong = (
+                any(len(t) >= 7 for t in distinctive)
+                or sum(len(t) >= 4 for t in distinctive) >= 2
+                or (not distinctive and len(ordinary) >= 3)  # a long name of ordinary words
             )
             record = Record(
                 name=name,
@@ -247,6 +267,7 @@ class SupplierScreener:
                     for t, c in zip(name.tokens, classes, strict=True)
                 ),
                 thin=not strong,
+                may_lack_places=len(ordinary) >= 3 and NUMBER not in classes,
                 owners=owners,
             )
             self._records.append(record)
@@ -255,8 +276,15 @@ class SupplierScreener:
     def _index_record(self, number: int, record: Record) -> None:
         tokens = record.name.tokens
         if record.weak:
-            # Every word must be present, so one word finds it: the rarest in the lists.
-            anchors = [min(tokens, key=lambda t: (self._df.get(t, 0), -len(t), t))]
+            # Every word must be present, so one word finds it: the least common one (business
+            # words before places before numbers, then the rarest in the lists).
+            priority = {GENERIC: 0, DISTINCTIVE: 0, PLACE: 1, NUMBER: 2}
+            ranked = sorted(
+                zip(tokens, record.classes, strict=True),
+                key=lambda tc: (priority[tc[1]], self._df.get(tc[0], 0), -len(tc[0]), tc[0]),
+            )
+            anchors = [ranked[0][0]]
+            self._add_deletions(anchors[0])
         else:
             anchors = [
                 t
@@ -264,12 +292,17 @@ class SupplierScreener:
                 if c == DISTINCTIVE and len(t) >= 3
             ]
             for anchor in anchors:
-                if len(anchor) >= 5 and anchor.isalpha():
-                    for deleted in _deletions(anchor, _allowed_edits(anchor)):
-                        self._deletes.setdefault(deleted, set()).add(anchor)
+                self._add_deletions(anchor)
         anchors += [a + b for a, b in itertools.pairwise(tokens)]
         for anchor in dict.fromkeys(anchors):
             self._index.setdefault(anchor, []).append(number)
+
+    def _add_deletions(self, anchor: str) -> None:
+        """Let misspellings of an anchor find it (see `typo_edits` for which count)."""
+        self._longest = max(self._longest, len(anchor))
+        if len(anchor) >= 5 and anchor.isalpha():
+            for deleted in _deletions(anchor, _allowed_edits(anchor)):
+                self._deletes.setdefault(deleted, set()).add(anchor)
 
     def _classify(self, name: Name) -> tuple[tuple[str, ...], tuple[float, ...]]:
         classes: list[str] = []
@@ -300,18 +333,22 @@ class SupplierScreener:
 
     def screen(self, name: str, country_iso3: str | None = None) -> MatchResult:
         """Return the listed entities a supplier name may be, best first."""
-        return MatchResult(
-            name, self._screen_words(name, split_words(fold(name)), _iso3(country_iso3))
-        )
+        return self.screen_many([(name, country_iso3)])[0]
 
     def screen_many(self, pairs: Iterable[tuple[str, str | None]]) -> list[MatchResult]:
-        """Screen (name, country ISO3) pairs, once per distinct normalised name and country."""
+        """Screen (name, country ISO3) pairs, once per distinct normalised name and country.
+
+        Results are remembered across calls (up to CACHE_LIMIT of each kind), so a long list
+        screened in chunks costs what it costs in one call.
+        """
         results: list[MatchResult] = []
-        by_pair: dict[tuple[str, str | None], MatchResult] = {}
-        by_key: dict[tuple[str, str | None], tuple[Candidate, ...]] = {}
+        by_pair, by_key = self._by_pair, self._by_key
         for pair in pairs:
             result = by_pair.get(pair)
             if result is None:
+                if len(by_pair) >= CACHE_LIMIT:  # all-distinct inputs: keep memory bounded
+                    by_pair.clear()
+                    by_key.clear()
                 name, country = pair
                 words = split_words(fold(name))
                 iso3 = _iso3(country)
@@ -342,12 +379,13 @@ class SupplierScreener:
                 hit = self._lookup(token)
             if hit:
                 return True
-        index = self._index
-        if any(a + b in index for a, b in itertools.pairwise(tokens)):
+        index, starts = self._index, self._starts
+        if any(a in starts and a + b in index for a, b in itertools.pairwise(tokens)):
             return True
-        core = [t for t in tokens if t not in LEGAL_WORDS and t not in NUMBER_MARKERS]
-        if len(core) < len(tokens) and any(a + b in index for a, b in itertools.pairwise(core)):
-            return True
+        if not _LEGAL_OR_MARKER.isdisjoint(tokens):
+            core = [t for t in tokens if t not in _LEGAL_OR_MARKER]
+            if any(a in starts and a + b in index for a, b in itertools.pairwise(core)):
+                return True
         return not _PHRASE_STARTS.isdisjoint(words) and any(
             pair in PHRASES for pair in itertools.pairwise(words)
         )
@@ -367,7 +405,9 @@ class SupplierScreener:
             for owner in record.owners:
                 entity = self.entities[owner.entity]
                 signal = country_signal(iso3, entity.country_iso3, self.weights)
-                total = max(0.0, min(100.0, score + signal.score))
+                bracket = bracket_signal(record, owner, self.weights)
+                total = score + signal.score + sum(f.score for f in bracket)
+                total = max(0.0, min(100.0, total))
                 if total < self.min_score:
                     continue
                 kind = "alias" if owner.alias and method == "exact" else method
@@ -378,6 +418,7 @@ class SupplierScreener:
                     method=kind,
                     features=(
                         listed_name_signal(words, record, owner, self.weights),
+                        *bracket,
                         *features,
                         signal,
                     ),
@@ -401,17 +442,18 @@ class SupplierScreener:
         hit = self._lookups.get(token)
         if hit is not None:
             return hit
+        if token.isdigit():  # numbers never get a fuzzy look-up, nor a place in the memo
+            return tuple(self._index.get(token, ()))
         numbers = set(self._index.get(token, ()))
-        if len(token) >= 5 and token.isalpha() and token not in GENERIC_WORDS:
+        if 5 <= len(token) <= self._longest + 2 and token.isalpha() and token not in GENERIC_WORDS:
             allowed = _allowed_edits(token)
             anchors: set[str] = set()
             for deleted in _deletions(token, allowed):
                 anchors.update(self._deletes.get(deleted, ()))
             for anchor in anchors:
-                limit = min(allowed, _allowed_edits(anchor))
-                if anchor != token and OSA.distance(token, anchor, score_cutoff=limit) <= limit:
+                if anchor != token and typo_edits(token, anchor) is not None:
                     numbers.update(self._index[anchor])
-        if len(self._lookups) > 1_000_000:  # all-distinct inputs: keep memory bounded
+        if len(self._lookups) > CACHE_LIMIT:  # all-distinct inputs: keep memory bounded
             self._lookups.clear()
         hit = self._lookups[token] = tuple(sorted(numbers))
         return hit
@@ -419,10 +461,12 @@ class SupplierScreener:
     def _compare(
         self, query: Name, query_classes: Sequence[tuple[str, float]], record: Record
     ) -> tuple[float, list[Feature], str] | None:
-        alignment = align(query.tokens, record.name.tokens)
+        alignment = align(query, record.name)
         matched = {r for _, r, _, _ in alignment.pairs}
         matched |= {r + 1 for _, r, kind, _ in alignment.pairs if kind == "joined-listed"}
-        if record.weak and alignment.missing:
+        if record.weak and any(
+            not record.may_lack_places or record.classes[r] != PLACE for r in alignment.missing
+        ):
             return None
         if not record.weak and not any(
             record.classes[r] == DISTINCTIVE and len(record.name.tokens[r]) >= 3 for r in matched
@@ -440,9 +484,10 @@ class SupplierScreener:
             features.append(order)
         score = w.base + sum(f.score for f in features)
         exact = not alignment.missing and not alignment.extra
-        if exact and all(kind == "same" for *_, kind, _ in alignment.pairs) and order is None:
+        if exact and all(kind != "typo" for *_, kind, _ in alignment.pairs) and order is None:
             written_same = all(
-                query.written[q] == record.name.written[r] for q, r, _, _ in alignment.pairs
+                kind == "same" and query.written[q] == record.name.written[r]
+                for q, r, kind, _ in alignment.pairs
             )
             method = "exact" if written_same else "variant"
         else:
@@ -456,8 +501,18 @@ class SupplierScreener:
 def listed_name_signal(query: Name, record: Record, owner: Owner, w: Weights) -> Feature:
     """Which listed name or alias was compared; names with the same words start from here."""
     which = "alias" if owner.alias else "name"
-    detail = f'compared with the listed {which} "{record.display}"'
+    detail = (
+        f'compared with the listed {which} "{record.display}" (the same words score {w.base:g})'
+    )
     return Feature(f"listed_{which}", w.base, detail, query.signature, record.display)
+
+
+def bracket_signal(record: Record, owner: Owner, w: Weights) -> list[Feature]:
+    """The listed text has a bracketed qualifier that the compared name leaves out."""
+    if not owner.dropped:
+        return []
+    detail = f'the listed text goes on with "{owner.dropped}", which was left out'
+    return [Feature("bracket_dropped", w.bracket_dropped, detail, "", owner.dropped)]
 
 
 def legal_form_signal(query: Name, listed: Name, w: Weights) -> Feature | None:
@@ -494,7 +549,8 @@ def spelling_signals(
         if kind == "typo":
             distinctive = record.classes[r] == DISTINCTIVE
             points = edits * (w.typo_distinctive if distinctive else w.typo_other)
-            detail = f'"{query.tokens[q]}" read as "{listed.tokens[r]}" ({edits} letter(s) differ)'
+            letters = "1 letter differs" if edits == 1 else f"{edits} letters differ"
+            detail = f'"{query.tokens[q]}" read as "{listed.tokens[r]}" ({letters})'
             features.append(Feature("typo", points, detail, query.written[q], listed.written[r]))
         elif kind == "joined-query":
             pair = f"{query.written[q]} {query.written[q + 1]}"
@@ -576,20 +632,26 @@ def word_signals(
 def word_order_signal(
     query: Name, record: Record, alignment: Alignment, w: Weights
 ) -> Feature | None:
-    """The distinctive words come in another order ("Da Wang" is not "Wang Da")."""
-    order = [r for _, r, _, _ in sorted(alignment.pairs) if record.classes[r] == DISTINCTIVE]
+    """Shared words come in another order: much for distinctive ones ("Da Wang", "Wang Da")."""
+    classes = record.classes
+    order = [r for _, r, _, _ in sorted(alignment.pairs) if classes[r] != PLACE]
     if len(order) < 2 or order == sorted(order):
         return None
     shown = " ".join(record.name.written[r] for r in sorted(order))
-    detail = "the distinctive words come in another order"
-    return Feature("word_order", w.word_order, detail, query.signature, shown)
+    distinctive = [r for r in order if classes[r] == DISTINCTIVE]
+    if len(distinctive) >= 2 and distinctive != sorted(distinctive):
+        detail = "the distinctive words come in another order"
+        return Feature("word_order", w.word_order, detail, query.signature, shown)
+    detail = "the words come in another order"
+    return Feature("word_order", w.word_order_generic, detail, query.signature, shown)
 
 
 # -- alignment -----------------------------------------------------------------------------------
 
 
-def align(query: Sequence[str], listed: Sequence[str]) -> Alignment:
+def align(query_name: Name, listed_name: Name) -> Alignment:
     """Pair query words with listed words: same word, split/joined words, then small typos."""
+    query, listed = query_name.tokens, listed_name.tokens
     used = [False] * len(query)
     taken = [False] * len(listed)
     pairs: list[tuple[int, int, str, int]] = []
@@ -619,14 +681,16 @@ def align(query: Sequence[str], listed: Sequence[str]) -> Alignment:
         for r, word in enumerate(listed):
             if taken[r] or len(word) < 5 or not word.isalpha():
                 continue
+            # A misspelt word was not folded ("Indstrial"), so compare as written too.
+            forms = {word, listed_name.written[r]}
             best: tuple[int, int] | None = None
             for q, candidate in enumerate(query):
                 if used[q] or len(candidate) < 5 or not candidate.isalpha():
                     continue
-                limit = min(_allowed_edits(word), _allowed_edits(candidate))
-                edits = OSA.distance(candidate, word, score_cutoff=limit)
-                if edits <= limit and (best is None or edits < best[0]):
-                    best = (edits, q)
+                for form in forms:
+                    edits = typo_edits(candidate, form)
+                    if edits is not None and (best is None or edits < best[0]):
+                        best = (edits, q)
             if best is not None:
                 used[best[1]] = taken[r] = True
                 pairs.append((best[1], r, "typo", best[0]))
@@ -637,21 +701,21 @@ def align(query: Sequence[str], listed: Sequence[str]) -> Alignment:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _name_variants(text: str) -> list[tuple[str, bool]]:
+def _name_variants(text: str) -> list[tuple[str, bool, str]]:
     """Return a listed name, and the name without a bracketed part and that part if an acronym.
 
-    The flag says whether the variant is an acronym (shown as an alias).
+    Each variant comes with whether it is an acronym (shown as an alias) and what was dropped.
     """
-    variants = [(text, False)]
+    variants = [(text, False, "")]
     if "(" in text and ")" in text:
         head, _, rest = text.partition("(")
         inner, _, tail = rest.partition(")")
         inner = inner.strip()
         bare = f"{head.strip()} {tail.strip()}".strip()
         if bare:
-            variants.append((bare, False))
+            variants.append((bare, False, f"({inner})"))
         if inner.isalpha() and inner.isupper() and len(inner) >= 3:
-            variants.append((inner, True))
+            variants.append((inner, True, ""))
     return variants
 
 
@@ -663,6 +727,30 @@ def _iso3(country: str | None) -> str | None:
     if country is None:
         return None
     return country.strip().upper() or None
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def typo_edits(query: str, listed: str) -> int | None:
+    """Return the letters a believable misspelling changed, or None if it is another word.
+
+    The first letter must agree ("Baolin" is not "Haolin"); words up to six letters may only
+    lose, gain or swap a letter or change one vowel for another ("Tayda" for "Taida", but not
+    "Grant" for "Giant"); longer words allow one edit, or two from nine letters on.
+    """
+    if query[0] != listed[0]:
+        return None
+    limit = min(_allowed_edits(query), _allowed_edits(listed))
+    edits = OSA.distance(query, listed, score_cutoff=limit)
+    if edits > limit:
+        return None
+    if min(len(query), len(listed)) <= 6 and len(query) == len(listed):
+        changed = [(a, b) for a, b in zip(query, listed, strict=True) if a != b]
+        swapped = len(changed) == 2 and changed[0] == changed[1][::-1]
+        if not swapped and not all(a in _VOWELS and b in _VOWELS for a, b in changed):
+            return None
+    return edits
 
 
 def _allowed_edits(word: str) -> int:

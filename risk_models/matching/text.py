@@ -30,8 +30,7 @@ FRENCH_MARKERS = word_set("au aux avec d dans de des du en et la le les ou pour 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o"})
 _ELISION = re.compile(r"\b(?:d|l|qu|j|n)['’](?=\w)")
 _APOSTROPHE = re.compile(r"['’`´]")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-_SEGMENT_BREAK = re.compile(r"[;,:()\[\]{}/|\n\t]+|\s[-–—]+\s")
+_TOKEN = re.compile(r"[0-9a-z]+|[;,:()\[\]{}/|\n\t]+|\s[-–—]+\s")
 _NUMBER_LIKE = re.compile(r"^\d[\d.]*[a-z]{0,4}$|^[a-z]{1,4}\d[\d.]*[a-z]?$|^\d+x\d+[a-z]*$")
 
 # Irregular plurals that suffix rules get wrong; both forms fold to the same stem.
@@ -72,21 +71,32 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def tokenise(folded: str) -> list[str]:
+    """Split folded text into words and phrase breaks (punctuation marks, a spaced dash).
+
+    French elisions are split ("d'olive" is "d olive"), apostrophes joined ("men's" is
+    "mens"), "&" read as "and", and anything else that is not a letter or digit ignored.
+    """
+    if "&" in folded:
+        folded = folded.replace("&", " and ")
+    if "'" in folded or "’" in folded or "`" in folded or "´" in folded:
+        folded = _APOSTROPHE.sub("", _ELISION.sub(" ", folded))
+    return _TOKEN.findall(folded)
+
+
+def is_break(token: str) -> bool:
+    """Say whether a token from `tokenise` is a phrase break rather than a word."""
+    return not token[0].isalnum()
+
+
 def words(folded: str) -> list[str]:
-    """Split folded text into words: French elisions split, apostrophes joined, rest spaces."""
-    text = _ELISION.sub(" ", folded.replace("&", " and "))
-    text = _APOSTROPHE.sub("", text)
-    return _NON_WORD.sub(" ", text).split()
+    """Split folded text into words (see `tokenise`), dropping the phrase breaks."""
+    return [token for token in tokenise(folded) if token[0].isalnum()]
 
 
 def normalise(text: str) -> str:
     """Return the comparison key of a string: folded words joined by single spaces."""
     return " ".join(words(fold(text)))
-
-
-def segments(folded: str) -> list[str]:
-    """Split folded text where punctuation starts a new phrase (comma, semicolon, bracket...)."""
-    return [part for part in _SEGMENT_BREAK.split(folded) if part.strip()]
 
 
 def is_number_like(token: str) -> bool:

@@ -12,6 +12,9 @@ from risk_models.scoring.types import DIMENSIONS, Exposure, Factor, LineEvidence
 
 NAME = "labour-risk-v1"
 
+# Factors that stand for an enforcement order: the only ones that can make a line Critical.
+ENFORCEMENT = frozenset({"enforcement_entity", "product_place_rule"})
+
 FactorFunction = Callable[[factors.Context], Iterator[Factor]]
 
 # Every factor kind the model can emit, with the function that emits it. The methodology
@@ -69,7 +72,7 @@ class Scorer:
         ctx = factors.Context(evidence, self.reference, self.config)
         found = [f for function in self._functions for f in function(ctx) if f.contribution > 0]
         insufficient = self._insufficient(evidence)
-        totals = {d: sum(f.contribution for f in found if f.dimension == d) for d in DIMENSIONS}
+        totals = {d: self._total(found, d) for d in DIMENSIONS}
         if insufficient:
             floor = self.config.data_quality["insufficient_data_floor"]
             gap = _gap_description(evidence)
@@ -107,23 +110,29 @@ class Scorer:
             reference_version=self.reference.version,
         )
 
+    def _total(self, found: list[Factor], dimension: str) -> float:
+        """Add the points; only enforcement factors may lift a score past the ceiling."""
+        enforcement = sum(
+            f.contribution for f in found if f.dimension == dimension and f.kind in ENFORCEMENT
+        )
+        other = sum(
+            f.contribution for f in found if f.dimension == dimension and f.kind not in ENFORCEMENT
+        )
+        return float(enforcement + min(other, self.config.bands["ceiling_without_enforcement"]))
+
     @staticmethod
     def _insufficient(evidence: LineEvidence) -> bool:
-        product_known = bool(evidence.good_ids or evidence.derived_inputs)
-        return not product_known or evidence.country_iso3 is None
+        return evidence.product_certainty == "missing" or evidence.country_iso3 is None
 
     def _confidence(self, evidence: LineEvidence) -> float:
         q = self.config.data_quality
         certainty = {
             "accepted": q["confidence_accepted"],
             "review": q["confidence_review"],
+            "unlisted": q["confidence_unlisted"],
             "missing": q["confidence_missing"],
         }
-        product = certainty[
-            evidence.product_certainty
-            if (evidence.good_ids or evidence.derived_inputs)
-            else "missing"
-        ]
+        product = certainty[evidence.product_certainty]
         country = certainty[evidence.country_certainty if evidence.country_iso3 else "missing"]
         iso3 = evidence.country_iso3 or ""
         if iso3 and iso3 not in self.reference.tip and iso3 not in self.reference.findings:
@@ -132,11 +141,11 @@ class Scorer:
 
 
 def _gap_description(evidence: LineEvidence) -> str:
-    product_known = bool(evidence.good_ids or evidence.derived_inputs)
+    product_known = evidence.product_certainty != "missing"
     if not product_known and evidence.country_iso3 is None:
-        return "Neither the product nor the origin could be matched"
+        return "Neither the product nor the origin is known"
     if not product_known:
-        return "The product could not be matched to the goods list"
+        return "The product is not described"
     return "The country of origin is unknown"
 
 

@@ -67,6 +67,8 @@ def parse_profile(data: dict[str, Any]) -> ScoringConfig:
     b = config.bands
     if not 0 < b["medium"] < b["high"] < b["critical"] <= 100:
         raise ValueError("bands must satisfy 0 < medium < high < critical <= 100")
+    if not b["high"] <= b["ceiling_without_enforcement"] < b["critical"]:
+        raise ValueError("bands: ceiling_without_enforcement must lie in [high, critical)")
     return config
 
 

@@ -8,6 +8,9 @@ from typing import Literal
 Dimension = Literal["forced_labour", "child_labour"]
 DIMENSIONS: tuple[Dimension, Dimension] = ("forced_labour", "child_labour")
 Certainty = Literal["accepted", "review", "missing"]
+# How the product is known: matched (accepted or review), described but matching no listed
+# good ("unlisted": ball valves), or not described at all ("missing": empty, "N/A", "misc").
+ProductCertainty = Literal["accepted", "review", "unlisted", "missing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +39,7 @@ class LineEvidence:
 
     good_ids: tuple[str, ...] = ()
     derived_inputs: tuple[str, ...] = ()  # listed goods that a matched derived product is made of
-    product_certainty: Certainty = "missing"
+    product_certainty: ProductCertainty = "missing"
     country_iso3: str | None = None
     country_certainty: Certainty = "missing"
     entity_hits: tuple[EntityHit, ...] = ()

@@ -30,16 +30,14 @@ def _lines(stream: TextIO) -> Iterator[str]:
 
 def _run(matcher: Matcher, source: TextIO) -> None:
     reference = get_reference(current_app.config)
-    out = click.get_text_stream("stdout")
     buffer: list[str] = []
     for record in matcher(reference, current_app.config, _lines(source)):
         buffer.append(json.dumps(record, ensure_ascii=False))
         if len(buffer) >= matching.CHUNK:
-            out.write("\n".join(buffer) + "\n")
+            click.echo("\n".join(buffer))  # written a chunk at a time, never all at once
             buffer.clear()
     if buffer:
-        out.write("\n".join(buffer) + "\n")
-    out.flush()
+        click.echo("\n".join(buffer))
 
 
 @match.command("goods")

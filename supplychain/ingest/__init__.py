@@ -21,6 +21,14 @@ from supplychain.ingest.columns import (
     normalise_header,
     propose_mapping,
 )
+from supplychain.ingest.convert import (
+    IngestSummary,
+    Record,
+    RecordStream,
+    RowProblem,
+    problems_csv,
+    records,
+)
 from supplychain.ingest.errors import IngestError
 from supplychain.ingest.reading import (
     ALLOWED_EXTENSIONS,
@@ -30,14 +38,6 @@ from supplychain.ingest.reading import (
     TableRow,
     list_sheets,
     read_table,
-)
-from supplychain.ingest.convert import (
-    IngestSummary,
-    Record,
-    RecordStream,
-    RowProblem,
-    problems_csv,
-    records,
 )
 from supplychain.ingest.safe_cells import neutralise, safe_row
 from supplychain.ingest.templates import template_csv, template_headers, template_xlsx

@@ -389,6 +389,13 @@ def _synonym_index() -> dict[str, tuple[str, float]]:
 SYNONYMS = _synonym_index()
 NOT_FIELDS = frozenset(normalise_header(word) for word in _NOT_FIELDS)
 _CHOICES = list(SYNONYMS)
+_SYMBOLS = sorted((*CURRENCY_SYMBOLS, *AMBIGUOUS_SYMBOLS), key=len, reverse=True)
+_SYMBOL_IN_HEADER = re.compile(  # "C$" counts in "Value (C$)", not in "SALES$"
+    "|".join(
+        rf"(?<![A-Z]){re.escape(symbol)}" if symbol[0].isalpha() else re.escape(symbol)
+        for symbol in _SYMBOLS
+    )
+)
 _CODE_IN_HEADER = re.compile(r"\(\s*([A-Za-z]{3})\s*\)|(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 
 
@@ -542,11 +549,9 @@ def _currency_marker(header: str) -> tuple[str | None, str]:
 
     A code counts when written in capitals or in brackets, so "Total all" is not Albanian lek.
     """
-    upper = header.upper()
-    for symbol in sorted((*CURRENCY_SYMBOLS, *AMBIGUOUS_SYMBOLS), key=len, reverse=True):
-        if symbol in upper:
-            index = upper.index(symbol)
-            return symbol, normalise_header(header[:index] + " " + header[index + len(symbol) :])
+    if match := _SYMBOL_IN_HEADER.search(header.upper()):
+        rest = header[: match.start()] + " " + header[match.end() :]
+        return match.group(), normalise_header(rest)
     for match in _CODE_IN_HEADER.finditer(header):
         code = match.group(1) or match.group(2)
         try:

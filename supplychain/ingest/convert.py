@@ -29,7 +29,7 @@ from supplychain.ingest.values import (
 )
 
 MAX_CELL_CHARS = 2000
-CLEAN_CACHE_SIZE = 100_000
+CLEAN_CACHE_SIZE = 100_000  # distinct cell texts remembered while folding whitespace
 PROBLEM_VALUE_CHARS = 200  # a problem quotes at most this much of the offending cell
 DECIMAL_SAMPLE_ROWS = 1000  # rows read ahead to learn a column's decimal separator
 TEXT_FIELDS = (
@@ -174,8 +174,9 @@ class _RowReader:
         self.quantity = mapping.column("quantity")
         self.tier = mapping.column("tier")
         self.clean: dict[str, str] = {}  # names and countries repeat: fold each value once
-        self.spend_decimal = _decimal_separator(table, self.spend)
-        self.quantity_decimal = _decimal_separator(table, self.quantity)
+        self.spend_decimal, self.quantity_decimal = _decimal_separators(
+            table, (self.spend, self.quantity)
+        )
 
     def problem(
         self, number: int, cells: list[str], column: int | None, reason: str, code: str
@@ -312,24 +313,33 @@ def _field_of(mapping: ColumnMapping, column: int) -> str | None:
     return next((name for name, c in mapping.choices.items() if c.column == column), None)
 
 
-def _decimal_separator(table: Table, column: int | None) -> str | None:
-    """Learn a numeric column's decimal separator from the values that show it unambiguously.
+def _decimal_separators(table: Table, columns: tuple[int | None, ...]) -> list[str | None]:
+    """Learn numeric columns' decimal separators from the values that show them unambiguously.
 
     "1 234,56" proves a decimal comma, "1,234.56" a decimal point; the majority over the first
     rows settles values like "1.234" that could be read either way. With no evidence, the
     table's hint (a semicolon-separated CSV suggests a decimal comma) is used.
     """
-    if column is None:
-        return None
-    votes: Counter[str] = Counter()
-    for row in islice(table.rows(), DECIMAL_SAMPLE_ROWS):
-        if column < len(row.cells) and (evidence := decimal_evidence(row.cells[column])):
-            votes[evidence] += 1
-    if votes:
-        (best, count), *rest = votes.most_common()
-        if not rest or rest[0][1] < count:
-            return best
-    return table.decimal_hint
+    votes: list[Counter[str]] = [Counter() for _ in columns]
+    if any(column is not None for column in columns):
+        for row in islice(table.rows(), DECIMAL_SAMPLE_ROWS):
+            for column, counter in zip(columns, votes, strict=True):
+                if (
+                    column is not None
+                    and column < len(row.cells)
+                    and (evidence := decimal_evidence(row.cells[column]))
+                ):
+                    counter[evidence] += 1
+    separators: list[str | None] = []
+    for column, counter in zip(columns, votes, strict=True):
+        ranked = counter.most_common(2)
+        if column is None:
+            separators.append(None)
+        elif ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            separators.append(ranked[0][0])
+        else:
+            separators.append(table.decimal_hint)
+    return separators
 
 
 PROBLEM_COLUMNS = ("Row", "Column", "Field", "Value", "Problem", "Code")

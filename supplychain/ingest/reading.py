@@ -12,6 +12,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -34,9 +35,11 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 SAMPLE_BYTES = 64 * 1024  # enough for the delimiter and binary checks, small enough to be instant
 SNIFF_LINES = 100
+HEADER_SEARCH_ROWS = 20  # rows with text searched for one that names two or more columns
 CHUNK_BYTES = 1 * MB
 # Share of control characters in the sample above which a "text" file is really binary.
 MAX_CONTROL_SHARE = 0.01
+MIN_CONTROLS = 4  # a stray control character or two in a short list is a typo, not binary
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _ZERO_FORMAT = re.compile(r"(0+)(?:\.(0+))?")
@@ -110,14 +113,16 @@ def read_table(
     filename: str,
     sheet: str | None = None,
     *,
+    header_row: int | None = None,
     limits: IngestLimits = DEFAULT_LIMITS,
 ) -> Table:
     """Open an uploaded CSV or XLSX file, check it, and return its streaming table.
 
     `sheet` chooses an XLSX worksheet by name (default: the first one with data); it is
-    ignored for CSV. Raises `IngestError` for anything we refuse, before streaming starts,
-    except a row or column limit first exceeded deep in the file, which is raised while
-    streaming.
+    ignored for CSV. `header_row` (1-based, as the spreadsheet shows it) overrides the
+    header we find: the first row naming two or more columns. Raises `IngestError` for
+    anything we refuse, before streaming starts, except a row or column limit first exceeded
+    deep in the file, which is raised while streaming.
     """
     name = display_name(filename)
     extension = _extension(filename, name)
@@ -130,8 +135,8 @@ def read_table(
     if not data:
         raise IngestError(f"{name} is empty (0 bytes).", code="empty_file", file=name)
     if extension == ".xlsx":
-        return _xlsx_table(data, name, sheet, limits)
-    return _csv_table(data, name, extension, limits)
+        return _xlsx_table(data, name, sheet, header_row, limits)
+    return _csv_table(data, name, extension, header_row, limits)
 
 
 def list_sheets(
@@ -236,38 +241,69 @@ def _header(
     source: Callable[[], Generator[TableRow, None, None]],
     limits: IngestLimits,
     where: dict[str, Any],
+    header_row: int | None,
 ) -> tuple[int, tuple[str, ...]]:
-    """Find the header: the first row with any text in it."""
+    """Find the header: the given row, else the first row naming two or more columns.
+
+    Exports often start with a title line ("Vendor list - 2024"); a row with a single value
+    is taken as the header only when none of the first rows has more (a one-column list).
+    """
     with closing(source()) as rows:
-        return _first_row(rows, limits, where)
-
-
-def _first_row(
-    rows: Iterator[TableRow], limits: IngestLimits, where: dict[str, Any]
-) -> tuple[int, tuple[str, ...]]:
-    for row in rows:
-        cells = row.cells
-        while cells and not cells[-1].strip():
-            cells.pop()
-        if not cells:
-            continue
-        if len(cells) > limits.max_columns:
-            raise IngestError(
-                f"{where['file']}: the header (row {row.number}) has {len(cells):,} columns; "
-                f"at most {limits.max_columns:,} are accepted.",
-                code="too_many_columns",
-                row=row.number,
-                **where,
-            )
-        return row.number, _letter_names(cells)
+        candidates: list[TableRow] = []
+        for row in rows:
+            if header_row is not None and row.number < header_row:
+                continue
+            cells = row.cells
+            while cells and not cells[-1].strip():
+                cells.pop()
+            filled = sum(1 for cell in cells if cell.strip())
+            if header_row is not None or filled >= 2:
+                return _header_names(row, limits, where)
+            if filled:
+                candidates.append(row)
+                if len(candidates) >= HEADER_SEARCH_ROWS:
+                    break
+    if candidates:
+        return _header_names(candidates[0], limits, where)
     sheet = f" (sheet {where['sheet']!r})" if where.get("sheet") else ""
+    if header_row is not None:
+        raise IngestError(
+            f"{where['file']}{sheet} has no row {header_row} to use as the header.",
+            code="bad_header_row",
+            row=header_row,
+            **where,
+        )
     raise IngestError(f"{where['file']}{sheet} has no rows with data.", code="empty_file", **where)
+
+
+def _header_names(
+    row: TableRow, limits: IngestLimits, where: dict[str, Any]
+) -> tuple[int, tuple[str, ...]]:
+    cells = row.cells
+    if _is_blank(cells):
+        raise IngestError(
+            f"{where['file']}: row {row.number}, given as the header, is empty.",
+            code="bad_header_row",
+            row=row.number,
+            **where,
+        )
+    if len(cells) > limits.max_columns:
+        raise IngestError(
+            f"{where['file']}: the header (row {row.number}) has {len(cells):,} columns; "
+            f"at most {limits.max_columns:,} are accepted.",
+            code="too_many_columns",
+            row=row.number,
+            **where,
+        )
+    return row.number, _letter_names(cells)
 
 
 # CSV
 
 
-def _csv_table(data: bytes, name: str, extension: str, limits: IngestLimits) -> Table:
+def _csv_table(
+    data: bytes, name: str, extension: str, header_row: int | None, limits: IngestLimits
+) -> Table:
     for signature, advice in _SIGNATURES:
         if data.startswith(signature):
             raise IngestError(f"{name} {advice}.", code="not_text", file=name)
@@ -288,7 +324,7 @@ def _csv_table(data: bytes, name: str, extension: str, limits: IngestLimits) -> 
     def source() -> Generator[TableRow, None, None]:
         return _csv_records(data, encoding, delimiter, name)
 
-    header_row, headers = _header(source, limits, where)
+    header_row, headers = _header(source, limits, where, header_row)
     _precheck_row_count(data, source, header_row, limits, name)
     return Table(
         filename=name,
@@ -363,7 +399,7 @@ def _refuse_binary(sample: str, name: str, data: bytes) -> None:
             file=name,
         )
     controls = _CONTROL.findall(text)
-    if len(controls) > MAX_CONTROL_SHARE * len(text):
+    if len(controls) > max(MIN_CONTROLS, MAX_CONTROL_SHARE * len(text)):
         raise IngestError(
             f"{name} does not look like a text (CSV) file: {len(controls):,} of its first "
             f"{len(text):,} characters are control characters (first: {controls[0]!r}). "
@@ -377,9 +413,10 @@ def sniff_delimiter(sample: str, truncated: bool = False, prefer: str | None = N
     """Choose the delimiter among comma, semicolon, tab and pipe.
 
     csv.Sniffer proposes; counting decides: each candidate parses the sample, and the one
-    under which most rows have the header's number of columns (at least two) wins. Ties go
-    to the Sniffer's choice, then to `prefer` (tab for .tsv), then to the one giving more
-    columns. A file with a single column gets `prefer` or a comma.
+    under which most rows share the same number of columns (at least two) wins, so a title
+    line above the header does not mislead it. Ties go to the Sniffer's choice, then to
+    `prefer` (tab for .tsv), then to the one giving more columns. A file with a single column
+    gets a delimiter its text does not contain.
     """
     lines = sample.splitlines(keepends=True)
     if truncated and len(lines) > 1:
@@ -394,13 +431,14 @@ def sniff_delimiter(sample: str, truncated: bool = False, prefer: str | None = N
         rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if row]
         if truncated and len(rows) > 1:
             rows = rows[:-1]  # a quoted newline may have been cut in half
-        rows = rows[:SNIFF_LINES]
-        if not rows or len(rows[0]) < 2:
-            continue
-        width = len(rows[0])
-        scores[delimiter] = (sum(len(row) == width for row in rows) / len(rows), width)
+        widths = Counter(len(row) for row in rows[:SNIFF_LINES])
+        (width, count), *_ = sorted(widths.items(), key=lambda item: (-item[1], -item[0]))
+        if width >= 2:
+            scores[delimiter] = (count / widths.total(), width)
     if not scores:
-        return prefer or ","
+        # One column: pick a delimiter the text never uses, so "Acme, Inc." stays one cell.
+        unused = [d for d in (prefer, *DELIMITERS) if d and d not in text]
+        return unused[0] if unused else prefer or ","
     best = max(share for share, _ in scores.values())
     tied = [delimiter for delimiter, (share, _) in scores.items() if share >= best - 1e-9]
     for choice in (sniffed, prefer):
@@ -568,27 +606,16 @@ def _sheet_rows(workbook: Any, name: str, sheet: str) -> Generator[TableRow, Non
         ) from exc
 
 
-def _xlsx_rows(
-    data: bytes, name: str, sheet: str, limits: IngestLimits
-) -> Generator[TableRow, None, None]:
+def _xlsx_table(
+    data: bytes, name: str, sheet: str | None, header_row: int | None, limits: IngestLimits
+) -> Table:
+    # The table keeps the read-only workbook: loading one parses its shared strings and, for
+    # files written without a <dimension>, every sheet in full, so each rows() call reuses
+    # it. It holds only memory (the archive is the BytesIO of `data`), freed with the table.
     workbook = _open_workbook(data, name, limits)
-    try:
-        yield from _sheet_rows(workbook, name, sheet)
-    finally:
-        workbook.close()
-
-
-def _xlsx_table(data: bytes, name: str, sheet: str | None, limits: IngestLimits) -> Table:
-    workbook = _open_workbook(data, name, limits)
-    try:
-        chosen, header_row, headers = _choose_sheet(workbook, name, sheet, limits)
-    finally:
-        workbook.close()
+    chosen, header_row, headers = _choose_sheet(workbook, name, sheet, header_row, limits)
     where: dict[str, Any] = {"file": name, "sheet": chosen}
-
-    def source() -> Generator[TableRow, None, None]:
-        return _xlsx_rows(data, name, chosen, limits)
-
+    source = partial(_sheet_rows, workbook, name, chosen)
     return Table(
         filename=name,
         kind="xlsx",
@@ -600,7 +627,7 @@ def _xlsx_table(data: bytes, name: str, sheet: str | None, limits: IngestLimits)
 
 
 def _choose_sheet(
-    workbook: Any, name: str, sheet: str | None, limits: IngestLimits
+    workbook: Any, name: str, sheet: str | None, header_row: int | None, limits: IngestLimits
 ) -> tuple[str, int, tuple[str, ...]]:
     """Return the sheet to read (the named one, or the first with data) and its header."""
     titles = [worksheet.title for worksheet in workbook.worksheets]
@@ -621,14 +648,14 @@ def _choose_sheet(
     for title in candidates:
         where = {"file": name, "sheet": title}
         try:
-            header_row, headers = _header(
-                partial(_sheet_rows, workbook, name, title), limits, where
+            found, headers = _header(
+                partial(_sheet_rows, workbook, name, title), limits, where, header_row
             )
         except IngestError as error:
             if sheet is None and error.code == "empty_file":
                 continue
             raise
-        return title, header_row, headers
+        return title, found, headers
     raise IngestError(f"{name} has no worksheet with data.", code="empty_file", file=name)
 
 

@@ -37,6 +37,8 @@ def create_token(
             errors={"name": ["Required, at most 100 characters."]},
         )
     secret = secrets.token_urlsafe(TOKEN_BYTES)
+    while secret.startswith("-"):  # a leading dash reads as an option on command lines
+        secret = secrets.token_urlsafe(TOKEN_BYTES)
     token = ApiToken(
         organisation_id=organisation_id,
         name=name,

@@ -21,7 +21,7 @@ bp = Blueprint("account", __name__)
 class TokenForm(FlaskForm):
     name = StringField(
         "Token name",
-        validators=[InputRequired(), Length(max=100)],
+        validators=[InputRequired("Give the token a name."), Length(max=100)],
         description="Say which system will use it, e.g. “ERP nightly export”.",
     )
 

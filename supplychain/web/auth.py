@@ -43,14 +43,17 @@ def _meets_policy(_form: FlaskForm, field: PasswordField) -> None:
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail address", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[InputRequired()])
+    email = EmailField(
+        "E-mail address",
+        validators=[InputRequired("Enter your e-mail address."), Length(max=254)],
+    )
+    password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
 
 
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         "E-mail address",
-        validators=[InputRequired(), Length(max=254)],
+        validators=[InputRequired("Enter your e-mail address."), Length(max=254)],
         description="We send a link to choose a new password to this address.",
     )
 
@@ -58,13 +61,16 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
-        validators=[InputRequired(), _meets_policy],
+        validators=[InputRequired("Choose a new password."), _meets_policy],
         description=f"At least {MIN_PASSWORD_LENGTH} characters. A few words you will "
         "remember make a good one.",
     )
     confirm = PasswordField(
         "Repeat the new password",
-        validators=[InputRequired(), EqualTo("password", message="The two passwords differ.")],
+        validators=[
+            InputRequired("Type the new password again."),
+            EqualTo("password", message="The two passwords differ."),
+        ],
     )
 
 

@@ -50,60 +50,122 @@ def kinds(result) -> set[str]:
 
 
 def test_listed_pair_with_forced_child_labour_scores_both_dimensions():
-    result = score(good_ids=("cocoa",), product_certainty="accepted", country_iso3="BBB",
-                   country_certainty="accepted")  # fmt: skip
+    result = score(
+        good_ids=("cocoa",),
+        product_certainty="accepted",
+        country_iso3="BBB",
+        country_certainty="accepted",
+    )
     assert {"listed_pair_child_labour", "listed_pair_forced_child_labour"} <= kinds(result)
     cl = [f for f in result.factors if f.dimension == "child_labour"]
-    assert result.child_labour.score == pytest.approx(min(100, sum(f.contribution for f in cl)))
-    assert result.child_labour.band in ("High", "Critical")
+    ceiling = CONFIG.bands["ceiling_without_enforcement"]
+    assert result.child_labour.score == pytest.approx(min(ceiling, sum(f.contribution for f in cl)))
+    assert result.child_labour.band == "High"
     pair = next(f for f in result.factors if f.kind == "listed_pair_child_labour")
     assert pair.source is not None and pair.source.identifier == "row 2"
     assert "ILAB TVPRA 2022, row 2" in pair.detail
 
 
 def test_accepted_enforcement_hit_is_critical():
-    result = score(good_ids=("valves",), product_certainty="accepted", country_iso3="AAA",
-                   country_certainty="accepted",
-                   entity_hits=(EntityHit("cbp-wro-001", "accepted"),))  # fmt: skip
+    result = score(
+        good_ids=("valves",),
+        product_certainty="accepted",
+        country_iso3="AAA",
+        country_certainty="accepted",
+        entity_hits=(EntityHit("cbp-wro-001", "accepted"),),
+    )
     assert result.forced_labour.band == "Critical"
     assert "enforcement_entity" in kinds(result)
 
 
 def test_hit_awaiting_review_adds_points_but_is_not_critical_by_itself():
-    base = score(good_ids=("valves",), product_certainty="accepted", country_iso3="CCC",
-                 country_certainty="accepted")  # fmt: skip
-    pending = score(good_ids=("valves",), product_certainty="accepted", country_iso3="CCC",
-                    country_certainty="accepted",
-                    entity_hits=(EntityHit("cbp-wro-001", "review"),))  # fmt: skip
+    base = score(
+        good_ids=("valves",),
+        product_certainty="accepted",
+        country_iso3="CCC",
+        country_certainty="accepted",
+    )
+    pending = score(
+        good_ids=("valves",),
+        product_certainty="accepted",
+        country_iso3="CCC",
+        country_certainty="accepted",
+        entity_hits=(EntityHit("cbp-wro-001", "review"),),
+    )
     assert pending.forced_labour.score > base.forced_labour.score
     assert pending.forced_labour.band != "Critical"
 
 
 def test_product_place_rule_reaches_goods_made_from_the_input():
-    result = score(good_ids=("garments",), product_certainty="accepted", country_iso3="AAA",
-                   country_certainty="accepted")  # fmt: skip
+    result = score(
+        good_ids=("garments",),
+        product_certainty="accepted",
+        country_iso3="AAA",
+        country_certainty="accepted",
+    )
     assert "product_place_rule" in kinds(result)
     assert result.forced_labour.band == "Critical"
 
 
 def test_input_listed_in_same_country_is_indirect_exposure():
-    result = score(good_ids=("garments",), product_certainty="accepted", country_iso3="BBB",
-                   country_certainty="accepted")  # fmt: skip
+    result = score(
+        good_ids=("garments",),
+        product_certainty="accepted",
+        country_iso3="BBB",
+        country_certainty="accepted",
+    )
     inputs = [f for f in result.factors if f.kind == "listed_input"]
     assert inputs and all("cotton" in f.detail.lower() for f in inputs)
     assert "listed_pair_child_labour" not in kinds(result)
 
 
 def test_derived_product_carries_its_inputs_exposure():
-    result = score(derived_inputs=("cocoa",), product_certainty="accepted", country_iso3="BBB",
-                   country_certainty="accepted")  # fmt: skip
+    result = score(
+        derived_inputs=("cocoa",),
+        product_certainty="accepted",
+        country_iso3="BBB",
+        country_certainty="accepted",
+    )
     assert "listed_input" in kinds(result)
     assert not result.insufficient_data
 
 
+def test_described_product_that_is_not_listed_is_not_a_data_gap():
+    result = score(product_certainty="unlisted", country_iso3="CCC", country_certainty="accepted")
+    assert not result.insufficient_data
+    assert result.forced_labour.band == "Low"
+    # 0.8 for an unlisted product, times 0.8 as Gammaland has neither TIP tier nor findings.
+    assert result.forced_labour.confidence == pytest.approx(0.64)
+
+
+def test_only_enforcement_makes_a_line_critical():
+    heavy = b.reference(
+        goods=GOODS,
+        listings=[b.listing(1, "cocoa", "BBB", cl=True, fl=True, fcl=True)],
+        countries=COUNTRIES,
+        tip=[b.tip("BBB", "Tier 3")],
+        findings_=[
+            b.findings(
+                "BBB", rank="none", pct=0.5, c138=False, c182=False, palermo=False, complicit=True
+            )
+        ],
+    )
+    result = Scorer(heavy, CONFIG).score(
+        LineEvidence(("cocoa",), (), "accepted", "BBB", "accepted")
+    )
+    child = [f for f in result.factors if f.dimension == "child_labour"]
+    assert sum(f.contribution for f in child) > CONFIG.bands["critical"]
+    assert result.child_labour.score == CONFIG.bands["ceiling_without_enforcement"]
+    assert result.child_labour.band == "High"
+
+
 def test_unlisted_good_from_clean_country_is_low():
-    result = score(good_ids=("valves",), product_certainty="accepted", country_iso3="CCC",
-                   country_certainty="accepted")  # fmt: skip
+    result = score(
+        good_ids=("valves",),
+        product_certainty="accepted",
+        country_iso3="CCC",
+        country_certainty="accepted",
+    )
     assert result.forced_labour.band == "Low" and result.child_labour.band == "Low"
     assert not result.insufficient_data
 
@@ -131,8 +193,12 @@ def test_known_half_still_counts_when_country_is_unknown():
 
 
 def test_country_indicators_cite_their_sources():
-    result = score(good_ids=("valves",), product_certainty="accepted", country_iso3="BBB",
-                   country_certainty="accepted")  # fmt: skip
+    result = score(
+        good_ids=("valves",),
+        product_certainty="accepted",
+        country_iso3="BBB",
+        country_certainty="accepted",
+    )
     by_kind = {f.kind: f for f in result.factors}
     assert by_kind["working_children"].contribution == pytest.approx(16.0)
     assert by_kind["missing_ratification"].dimension == "child_labour"
@@ -153,13 +219,20 @@ def test_every_declared_factor_kind_can_fire():
     scorer = Scorer(REFERENCE, CONFIG)
     lines = [
         LineEvidence(("cocoa",), (), "accepted", "BBB", "accepted"),
-        LineEvidence(("garments",), (), "accepted", "AAA", "accepted",
-                     (EntityHit("cbp-wro-001", "accepted"),)),
-        LineEvidence(("valves",), (), "accepted", "AAA", "accepted",
-                     (EntityHit("cbp-wro-001", "review"),)),
+        LineEvidence(
+            ("garments",),
+            (),
+            "accepted",
+            "AAA",
+            "accepted",
+            (EntityHit("cbp-wro-001", "accepted"),),
+        ),
+        LineEvidence(
+            ("valves",), (), "accepted", "AAA", "accepted", (EntityHit("cbp-wro-001", "review"),)
+        ),
         LineEvidence(("cotton",), (), "accepted", "CCC", "accepted"),
         LineEvidence(),
-    ]  # fmt: skip
+    ]
     for line in lines:
         fired |= {f.kind for f in scorer.score(line).factors}
     # Downstream and complicity need data these builders leave out; they have their own tests.
@@ -170,13 +243,19 @@ def test_downstream_pair_cites_input_and_its_country():
     reference = b.reference(
         goods=[b.good("cobalt"), b.good("batteries", inputs=("cobalt",))],
         listings=[
-            b.listing(1, "batteries", "AAA", downstream=True, input_good_id="cobalt",
-                      input_country_iso3="BBB"),
+            b.listing(
+                1,
+                "batteries",
+                "AAA",
+                downstream=True,
+                input_good_id="cobalt",
+                input_country_iso3="BBB",
+            ),
             b.listing(2, "cobalt", "BBB", cl=True),
         ],
         countries=COUNTRIES,
         findings_=[b.findings("AAA", rank="minimal", complicit=True)],
-    )  # fmt: skip
+    )
     result = Scorer(reference, CONFIG).score(
         LineEvidence(("batteries",), (), "accepted", "AAA", "accepted")
     )
@@ -200,18 +279,20 @@ def test_unknown_model_is_refused():
 
 # Properties -------------------------------------------------------------------------------
 
-good_ids = st.lists(st.sampled_from([g.id for g in GOODS if g.kind == "good"]), max_size=3,
-                    unique=True).map(tuple)  # fmt: skip
+good_ids = st.lists(
+    st.sampled_from([g.id for g in GOODS if g.kind == "good"]), max_size=3, unique=True
+).map(tuple)
 evidence = st.builds(
     LineEvidence,
     good_ids=good_ids,
     derived_inputs=st.sampled_from([(), ("cocoa",)]),
-    product_certainty=st.sampled_from(["accepted", "review", "missing"]),
+    product_certainty=st.sampled_from(["accepted", "review", "unlisted", "missing"]),
     country_iso3=st.sampled_from([None, "AAA", "BBB", "CCC"]),
     country_certainty=st.sampled_from(["accepted", "review", "missing"]),
-    entity_hits=st.sampled_from([(), (EntityHit("cbp-wro-001", "review"),),
-                                 (EntityHit("cbp-wro-001", "accepted"),)]),
-)  # fmt: skip
+    entity_hits=st.sampled_from(
+        [(), (EntityHit("cbp-wro-001", "review"),), (EntityHit("cbp-wro-001", "accepted"),)]
+    ),
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -229,17 +310,28 @@ def test_scores_stay_within_bounds_and_are_reproducible(line):
 @given(evidence, st.sampled_from(["hit", "good"]))
 def test_adding_evidence_of_risk_never_lowers_a_score(line, addition):
     if addition == "hit":
-        richer = LineEvidence(line.good_ids, line.derived_inputs, line.product_certainty,
-                              line.country_iso3, line.country_certainty,
-                              (*line.entity_hits, EntityHit("cbp-wro-001", "accepted")))  # fmt: skip
+        richer = LineEvidence(
+            line.good_ids,
+            line.derived_inputs,
+            line.product_certainty,
+            line.country_iso3,
+            line.country_certainty,
+            (*line.entity_hits, EntityHit("cbp-wro-001", "accepted")),
+        )
     else:
         # Another listed good on a line whose product is already known: more risk evidence.
         # (Matching a product that was missing is not evidence of risk; it removes the
         # insufficient-data floor and may lower the score, by design.)
         assume(line.good_ids or line.derived_inputs)
         extra = tuple(sorted({*line.good_ids, "cotton"}))
-        richer = LineEvidence(extra, line.derived_inputs, line.product_certainty or "accepted",
-                              line.country_iso3, line.country_certainty, line.entity_hits)  # fmt: skip
+        richer = LineEvidence(
+            extra,
+            line.derived_inputs,
+            line.product_certainty or "accepted",
+            line.country_iso3,
+            line.country_certainty,
+            line.entity_hits,
+        )
     scorer = Scorer(REFERENCE, CONFIG)
     before, after = scorer.score(line), scorer.score(richer)
     assert after.forced_labour.score >= before.forced_labour.score
@@ -247,8 +339,15 @@ def test_adding_evidence_of_risk_never_lowers_a_score(line, addition):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(evidence, st.sampled_from(["s1", "s2", "s3"]),
-                          st.one_of(st.none(), st.floats(1, 1e6))), max_size=12), st.randoms())  # fmt: skip
+@given(
+    st.lists(
+        st.tuples(
+            evidence, st.sampled_from(["s1", "s2", "s3"]), st.one_of(st.none(), st.floats(1, 1e6))
+        ),
+        max_size=12,
+    ),
+    st.randoms(),
+)
 def test_roll_up_does_not_depend_on_row_order(rows, rnd):
     scorer = Scorer(REFERENCE, CONFIG)
     lines = [
@@ -284,8 +383,12 @@ def test_every_factor_kind_has_due_diligence_questions():
 def test_questions_follow_the_strongest_factors_first():
     from risk_models.scoring.questions import questions_for
 
-    result = score(good_ids=("cocoa",), product_certainty="accepted", country_iso3="BBB",
-                   country_certainty="accepted")  # fmt: skip
+    result = score(
+        good_ids=("cocoa",),
+        product_certainty="accepted",
+        country_iso3="BBB",
+        country_certainty="accepted",
+    )
     asked = questions_for(result.factors)
     assert asked[0]["factor"] == result.factors[0].kind
     assert len({q["question"] for q in asked}) == len(asked)

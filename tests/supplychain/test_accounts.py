@@ -17,7 +17,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from supplychain.extensions import db
 from supplychain.models.accounts import ApiToken, AuditEvent, Organisation, User
-from supplychain.services import accounts
+from supplychain.services import accounts, tokens
 from supplychain.services.demo import DEMO_EMAIL, DEMO_ORGANISATION
 from tests.supplychain.account_builders import (
     PASSWORD,
@@ -462,3 +462,14 @@ def test_demo_seed_refuses_outside_development(runner: FlaskCliRunner, app: Flas
     result = runner.invoke(args=["demo", "seed"])
     assert result.exit_code == 1 and "only runs when ENV_NAME is development" in result.output
     assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def test_tokens_never_start_with_a_dash(app: Flask, monkeypatch):
+    """A prefix like -AbC would read as an option to `supplychain tokens revoke`."""
+    organisation = make_org()
+    candidates = iter(["-" + "a" * 42, "b" * 43])
+    monkeypatch.setattr(tokens.secrets, "token_urlsafe", lambda _size: next(candidates))
+
+    _token, secret = tokens.create_token(organisation.id, "ERP")
+
+    assert secret == "b" * 43

@@ -1,0 +1,368 @@
+"""Supplier screening: spelling variants of listed entities are hits, look-alikes are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from reference_data import DATA_DIR, EnforcementEntity, ReferenceData
+from reference_data.loader import FileReader, read_entities
+from risk_models.matching import MatchResult, Thresholds
+from risk_models.matching.legal_forms import canonical_word, fold, split_words, strip_legal_forms
+from risk_models.matching.suppliers import SupplierScreener, normalise_company_name
+
+# The service's default cut-offs (supplychain/config.py); the engine itself has none.
+LIMITS = Thresholds(accept=92.0, review=80.0)
+
+
+def listed(
+    entity_id: str, name: str, iso3: str, *aliases: str, source: str = "cbp-wro"
+) -> EnforcementEntity:
+    return EnforcementEntity(entity_id, source, name, aliases, iso3, "", None, "WRO", "", 1)
+
+
+def reference_of(*entities: EnforcementEntity) -> ReferenceData:
+    return ReferenceData("test", "test+00000000", (), {}, {}, {}, (), {}, {}, entities, ())
+
+
+@pytest.fixture(scope="module")
+def shipped() -> SupplierScreener:
+    """A screener over the enforcement lists as shipped (only those files are read)."""
+    reader = FileReader(DATA_DIR)
+    entities = read_entities(reader)
+    assert reader.problems == []
+    return SupplierScreener(reference_of(*entities))
+
+
+def best(screener: SupplierScreener, name: str, iso3: str | None = None):
+    return screener.screen(name, iso3).best
+
+
+def words(name: str) -> tuple[str, ...]:
+    return normalise_company_name(name).tokens
+
+
+# -- normalisation --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "form",
+    ["Co., Ltd.", "Company Limited", "Co Ltd", "CO.,LTD", "Ltd", "Limited", "Bhd", "Berhad",
+     "Sdn. Bhd.", "GmbH", "AG", "S.A.", "S. A. de C. V.", "SARL", "d.o.o.", "(P) Ltd", "Pvt Ltd",
+     "Private Limited", "LLC", "Inc", "Incorporated", "Corp.", "Corporation", "PLC", "JSC",
+     "A.Ş.", "Tbk", "Pte. Ltd.", "Corporation Bhd", "Ltd. Şti."],
+)  # fmt: skip
+def test_legal_forms_in_many_languages_fall_away(form):
+    assert words(f"Acme Textile {form}") == ("acme", "textile")
+    assert normalise_company_name(f"Acme Textile {form}").forms
+
+
+def test_indonesian_pt_comes_off_the_front_and_tbk_off_the_end():
+    name = normalise_company_name("PT Sinar Abadi Tbk")
+    assert name.tokens == ("sinar", "abadi")
+    assert name.forms == ("pt", "tbk")
+
+
+def test_a_name_made_only_of_a_legal_form_keeps_its_word():
+    assert words("Limited") == ("limited",)
+
+
+def test_legal_form_in_mid_name_marks_the_words_after_it_as_the_seat():
+    legal = strip_legal_forms(split_words(fold("Borovo Europe D.O.O. Vukovar")))
+    assert legal.words == ("borovo", "europe", "vukovar")
+    assert legal.seat == ("vukovar",)
+
+
+def test_case_accents_punctuation_and_ampersand_fold_together():
+    assert words("SOCIÉTÉ  Générale & Fils") == words("societe generale and fils")
+    assert words("O'Brien-Smith, Ltd.") == ("obrien", "smith")
+
+
+def test_dotted_and_spaced_initials_join_into_one_word():
+    assert words("L.Y.S.Z.D. Trade") == words("L Y S Z D Trade") == words("LYSZD Trade")
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [("Mfg", "Manufacturing"), ("Intl", "International"), ("Tech", "Technology"),
+     ("Info", "Information"), ("Ind", "Industrial"), ("Inds", "Industries"),
+     ("Dev", "Development"), ("Grp", "Group"), ("Prod", "Products"), ("Garments", "Apparel"),
+     ("Plant", "Factory")],
+)  # fmt: skip
+def test_abbreviations_and_translation_synonyms_fold_together(short, long):
+    assert words(f"Acme {short}") == words(f"Acme {long}")
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [("Hotan", "Hetian"), ("Kashi", "Kashgar"), ("Wulumuqi", "Urumqi"), ("Sinkiang", "Xinjiang")],
+)
+def test_known_romanisations_of_one_place_fold_together(variant, canonical):
+    assert words(variant) == words(canonical)
+    assert canonical_word(variant.lower())[1] == "transliteration"
+
+
+def test_plurals_fold_but_words_ending_in_ss_or_is_do_not():
+    assert words("Gloves Accessories") == ("glove", "accessory")
+    assert words("Glass Oasis") == ("glass", "oasis")
+
+
+# -- hits -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "iso3", "entity_id"),
+    [
+        ("HETIAN TAIDA APPAREL COMPANY LIMITED", None, "cbp-wro-032"),
+        ("Hotan Taida Apparel Co Ltd", "CHN", "cbp-wro-032"),
+        ("Hetian Tayda Apparel Co., Ltd.", None, "cbp-wro-032"),  # a typo
+        ("Hotan Taida Garments Co", "CHN", "uflpa-004"),  # transliteration and synonym
+        ("hefei bitland info tech co ltd", None, "cbp-wro-044"),
+        ("Xinjiang Junggar Cotton & Linen Co.", None, "uflpa-009"),
+        ("Baoding L.Y.S.Z.D. Trade and Business Co. Ltd", "CHN", "cbp-wro-043"),
+        ("Top Glove Sdn. Bhd.", "MYS", "cbp-wro-045"),
+        ("TopGlove Corporation Berhad", None, "cbp-wro-045"),
+        ("Giant Mfg. Co., Ltd.", "TWN", "cbp-wro-051"),
+        ("Nine Star Corp", None, "uflpa-013"),
+        ("Natchi Apparels (P) Ltd", "IND", "cbp-wro-036"),
+        ("Hoshine Silicon Industry (Shanshan) Co Ltd", "CHN", "uflpa-005"),
+        ("Kwong Ngai Industries Co", None, "cbp-wro-016"),
+        ("Shenyang New Life Rubber Factory", None, "cbp-wro-011"),  # alias
+        ("XPCC", None, "uflpa-001"),  # alias
+        ("BAT Malawi Ltd", "MWI", "cbp-wro-049"),  # alias
+        ("Linglong International Europe d.o.o.", "SRB", "cbp-wro-053"),
+        ("Finca Monte Grande, S.A. de C.V.", "MEX", "cbp-wro-054"),
+        ("Chenguang Biotech Group Co Ltd", "CHN", "uflpa-019"),
+    ],
+)
+def test_variants_of_listed_entities_are_hits(shipped, query, iso3, entity_id):
+    result = shipped.screen(query, iso3)
+    hits = {c.id: c for c in result.candidates if LIMITS.decide(c.score) != "none"}
+    assert entity_id in hits, result
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Hetian Taida Apparel Co., Ltd.",
+        "Hotan Taida Apparel Co Ltd",
+        "Top Glove Corporation Bhd",
+        "Hefei Bitland Information Technology Co., Ltd.",
+        "Dongguan Oasis Shoes Co Ltd",
+    ],
+)
+def test_same_words_are_accepted_without_a_country(shipped, query):
+    assert LIMITS.decide(best(shipped, query).score) == "accepted"
+
+
+def test_an_entity_on_two_lists_is_a_hit_on_both(shipped):
+    result = shipped.screen("Hoshine Silicon Industry Co., Ltd.")
+    assert {(c.source, c.id) for c in result.candidates if c.score >= 92} == {
+        ("cbp-wro", "cbp-wro-046"),
+        ("uflpa", "uflpa-005"),
+    }
+
+
+def test_candidates_carry_the_entity_as_listed_and_come_best_first(shipped):
+    result = shipped.screen("Xinjiang Zhongtai Chemical Co Ltd", "CHN")
+    assert isinstance(result, MatchResult)
+    assert result.query == "Xinjiang Zhongtai Chemical Co Ltd"
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    top = result.best
+    assert (top.id, top.name, top.source, top.method) == (
+        "uflpa-014",
+        "Xinjiang Zhongtai Chemical Co., Ltd.",
+        "uflpa",
+        "exact",
+    )
+
+
+def test_methods_say_how_the_name_was_found(shipped):
+    assert best(shipped, "Bingtuan").method == "alias"
+    assert best(shipped, "Hotan Taida Apparel").method == "variant"
+    assert best(shipped, "Hetian Tayda Apparel").method == "fuzzy"
+
+
+# -- misses ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Hetian Fresh Fruit Co.",
+        "Shanghai Huayi Group Co., Ltd.",
+        "Tianjin Sunrise Trading Co",
+        "Guangzhou Pearl Apparel Co., Ltd.",
+        "Xinjiang Huafeng Textile Co Ltd",
+        "Yunnan Baiyao Group",
+        "Machinery Co Ltd",
+        "Union Trading Co",
+        "Shenyang Industrial Rubber Plant",
+        "Apparel Co., Ltd.",
+    ],
+)
+def test_names_sharing_only_generic_words_and_places_are_not_candidates(shipped, query):
+    assert shipped.screen(query).candidates == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "iso3"),
+    [
+        ("Giant Eagle Inc.", "USA"),
+        ("Giant Eagle Inc.", None),
+        ("Camel Toys Co., Ltd.", None),
+        ("Camel Trading Co", "CHN"),
+        ("Top Gloves Trading", None),
+        ("Top Gloves Trading", "MYS"),
+        ("Top Quality Gloves Sdn Bhd", "MYS"),
+        ("Tianshan Cement Co., Ltd.", "CHN"),
+        ("Meixin Trading Co", None),
+        ("Wang Da Trading", None),
+        ("Oasis Footwear Ltd", "GBR"),
+    ],
+)
+def test_short_and_common_listed_names_do_not_match_look_alikes(shipped, query, iso3):
+    result = shipped.screen(query, iso3)
+    assert all(LIMITS.decide(c.score) == "none" for c in result.candidates), result
+
+
+@pytest.mark.parametrize(
+    ("query", "listed_word", "believable"),
+    [("Hetian Haolun Hair Accessories Co Ltd", "haolin", True),  # a vowel for a vowel
+     ("Hoshin Silicon Industry Co Ltd", "hoshine", True),  # a letter lost
+     ("Supermac Corporation Bhd", "supermax", True),
+     ("Hetian Baolin Hair Accessories Co Ltd", "haolin", False),  # another first letter
+     ("Grant Manufacturing Co., Ltd.", "giant", False),  # a consonant in a short word
+     ("Chengguang Textile Co., Ltd.", "chenguang", True)],  # believable, but more differs
+)  # fmt: skip
+def test_only_believable_misspellings_count_and_only_when_the_rest_agrees(
+    shipped, query, listed_word, believable
+):
+    result = shipped.screen(query)
+    typos = [f for c in result.candidates for f in c.features if f.name == "typo"]
+    assert any(f.reference_value == listed_word for f in typos) is believable
+    matched = any(LIMITS.decide(c.score) != "none" for c in result.candidates)
+    assert matched is (believable and not query.startswith("Chengguang"))
+
+
+def test_a_look_alike_stays_visible_as_a_near_miss(shipped):
+    near = best(shipped, "Giant Eagle Inc.")
+    assert near is not None and near.id == "cbp-wro-051" and 60 <= near.score < 80
+    assert {"extra_word", "missing_word", "thin_name"} <= {f.name for f in near.features}
+
+
+def test_a_missing_distinctive_word_rules_out_a_hit(shipped):
+    result = shipped.screen("Inner Mongolia Hengzheng Group")  # the parent, not the listed unit
+    assert all(c.score < 80 for c in result.candidates)
+
+
+def test_numbers_tell_vessels_and_prisons_apart(shipped):
+    result = shipped.screen("Da Wang 2")
+    assert result.best.id == "cbp-wro-039"
+    assert all(c.score < 80 for c in result.candidates if c.id == "cbp-wro-038")
+
+
+def test_a_subsidiary_of_a_long_coined_name_goes_to_review(shipped):
+    hit = best(shipped, "Supermax Glove Manufacturing Sdn Bhd", "MYS")
+    assert hit.id == "cbp-wro-047" and LIMITS.decide(hit.score) == "review"
+
+
+def test_names_of_thin_records_need_every_word_when_none_is_distinctive():
+    screener = SupplierScreener(reference_of(listed("x-1", "Yunnan Machinery", "CHN")))
+    assert best(screener, "Yunnan Machinery Co., Ltd.").score >= 92
+    assert screener.screen("Machinery Co., Ltd.").candidates == ()
+    assert screener.screen("Yunnan Tea Group").candidates == ()
+
+
+def test_words_common_in_the_lists_count_as_generic():
+    entities = [listed(f"x-{i}", f"Zorbak {word} Works", "CHN") for i, word in
+                enumerate(["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf",
+                           "Hotel", "India", "Juliet"])]  # fmt: skip
+    screener = SupplierScreener(reference_of(*entities))
+    assert screener.screen("Zorbak Trading").candidates == ()
+    assert best(screener, "Zorbak Delta Works").id == "x-3"
+
+
+def test_rejected_names_never_reach_the_comparison(monkeypatch, shipped):
+    calls = []
+    original = SupplierScreener._compare
+    monkeypatch.setattr(
+        SupplierScreener, "_compare", lambda self, *a: calls.append(a) or original(self, *a)
+    )
+    shipped.screen_many([(f"Shanghai Apparel Trading {i} Co Ltd", None) for i in range(200)])
+    assert calls == []
+
+
+# -- country --------------------------------------------------------------------------------------
+
+
+def test_country_is_evidence_not_a_filter(shipped):
+    same = best(shipped, "Top Glove", "MYS")
+    unknown = best(shipped, "Top Glove")
+    other = best(shipped, "Top Glove", "USA")
+    assert same.id == unknown.id == other.id == "cbp-wro-045"
+    assert same.score > unknown.score > other.score
+    assert other.score >= 80  # the same name elsewhere still goes to a person
+
+
+def test_country_signal_explains_agreement_difference_and_absence(shipped):
+    def country(iso3):
+        return next(f for f in best(shipped, "Top Glove", iso3).features if f.name == "country")
+
+    agree, differ, absent = country("MYS"), country("usa"), country(None)
+    assert agree.score > 0 and (agree.query_value, agree.reference_value) == ("MYS", "MYS")
+    assert differ.score < 0 and "USA" in differ.detail and "MYS" in differ.detail
+    assert absent.score == 0 and "no supplier country" in absent.detail
+
+
+# -- explanations ---------------------------------------------------------------------------------
+
+
+def test_every_point_of_a_score_is_explained(shipped):
+    for query, iso3 in [("Hotan Tayda Garments Co", "CHN"), ("Giant Eagle Inc.", "USA")]:
+        for candidate in shipped.screen(query, iso3).candidates:
+            assert candidate.score == pytest.approx(
+                min(100.0, sum(f.score for f in candidate.features))
+            )
+
+
+def test_features_show_the_values_they_compared(shipped):
+    features = {f.name: f for f in best(shipped, "Hotan Tayda Apparel Co Ltd").features}
+    assert (features["transliteration"].query_value,
+            features["transliteration"].reference_value) == ("hotan", "hetian")  # fmt: skip
+    assert (features["typo"].query_value, features["typo"].reference_value) == ("tayda", "taida")
+    assert features["listed_name"].reference_value == "Hetian Taida Apparel Co., Ltd."
+    assert features["legal_form"].score > 0
+
+
+def test_an_alias_hit_says_which_alias(shipped):
+    features = best(shipped, "Junggar Cotton").features
+    assert features[0].name == "listed_alias" and "Junggar Cotton" in features[0].detail
+
+
+# -- many at once ---------------------------------------------------------------------------------
+
+
+def test_screen_many_answers_in_order_and_agrees_with_screen(shipped):
+    pairs = [
+        ("Hetian Taida Apparel", "CHN"),
+        ("Acme", None),
+        ("hetian taida apparel", "CHN"),
+        ("Hetian Taida Apparel", "CHN"),
+        ("Top Glove", "MYS"),
+        ("Top Glove", None),
+    ]
+    results = shipped.screen_many(pairs)
+    assert [r.query for r in results] == [name for name, _ in pairs]
+    for (name, iso3), result in zip(pairs, results, strict=True):
+        assert result.candidates == shipped.screen(name, iso3).candidates
+    assert results[0] is results[3]  # the same pair is screened once
+    assert results[0].candidates is results[2].candidates  # as is the same normalised name
+    assert results[4].best.score != results[5].best.score  # the country is part of the key
+
+
+def test_screen_many_accepts_lower_case_and_blank_countries(shipped):
+    upper, lower, blank = shipped.screen_many([("Top Glove", "MYS"), ("Top Glove", " mys "),
+                                               ("Top Glove", "")])  # fmt: skip
+    assert upper.best.score == lower.best.score
+    assert blank.best.score == best(shipped, "Top Glove").score
