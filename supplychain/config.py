@@ -12,7 +12,8 @@ DEFAULTS: dict[str, Any] = {
     "REFDATA_MAX_IMPORT_BYTES": 20 * 1024 * 1024,
     "API_TITLE": "Supply chain labour risk API",
     "API_VERSION": "v1",
-    "OPENAPI_VERSION": "3.1.0",
+    # Swagger UI 4 (the offline bundle we serve) renders OpenAPI 3.0 documents only.
+    "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {
