@@ -21,11 +21,13 @@ def main() -> None:
 def register_cli(app: Flask) -> None:
     """Attach the domain command groups to the app's CLI."""
     from supplychain.commands.accounts import orgs, tokens_group, users
+    from supplychain.commands.assess import assess
     from supplychain.commands.check import check
     from supplychain.commands.demo import demo
     from supplychain.commands.matching import match
     from supplychain.commands.refdata import refdata
     from supplychain.commands.screening import screen
+    from supplychain.commands.worker import worker
 
     app.cli.add_command(refdata)
     app.cli.add_command(match)
@@ -35,3 +37,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(tokens_group)
     app.cli.add_command(demo)
     app.cli.add_command(check)
+    app.cli.add_command(assess)
+    app.cli.add_command(worker)

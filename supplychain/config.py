@@ -34,13 +34,33 @@ DEFAULTS: dict[str, Any] = {
     "SCREEN_SUPPLIERS_REVIEW": 80.0,  # a listed name present with small differences
     "SCREEN_SUPPLIERS_FLOOR": 60.0,  # near misses down to here are shown, never counted
     "MATCH_MAX_ITEMS": 10_000,
+    # Uploads and assessments.
+    "UPLOAD_DIR": None,  # original files, named by sha256; default: <instance>/uploads
+    "UPLOAD_MAX_BYTES": 50 * 1024 * 1024,
+    "UPLOAD_MAX_ROWS": 1_000_000,
+    "UPLOAD_DEFAULT_CURRENCY": None,  # ISO code for amounts written with no currency, or "$"
+    "ASSESSMENT_MODEL": "labour-risk-v1",
+    "ASSESSMENT_PROFILE": None,  # default: the model's own profile
+    "ASSESSMENT_CHUNK": 5_000,  # lines per insert statement (progress commits once a second)
+    # PostgreSQL only: store lines with COPY ... FROM STDIN rather than Core insert()
+    # executemany; per-row statements (six foreign-key checks and eleven index entries each)
+    # make a million-line list about a third slower to store. Other databases always insert.
+    "ASSESSMENT_COPY": True,
+    # How assessment jobs run: "rq" (needs REDIS_URL; run `supplychain worker`), "thread" (a
+    # daemon thread of the web process) or "inline" (in the caller; tests and the CLI).
+    # Default: "rq" when REDIS_URL is set, else "thread".
+    "JOBS_MODE": None,
+    "JOBS_QUEUE": "assessments",
+    "JOBS_TIMEOUT": 3600,  # seconds a job may run; a "running" one older than this may be rerun
     # Accounts, sessions and request security.
     "PUBLIC_URL": None,  # e.g. "https://risk.example.org": links in e-mails; else the request host
     "MAIL_FROM": "Supply chain labour risk <no-reply@localhost>",
     "MAIL_OUTBOX_DIR": None,  # default: <instance>/outbox
     "PASSWORD_RESET_MAX_AGE": 3600,  # seconds a reset link stays valid
     "LOGIN_RATE_LIMIT": "10/minute;50/hour",  # per client address and e-mail, login and reset
-    "REDIS_URL": None,  # rate-limit counters shared by all workers; default: in process memory
+    # Rate-limit counters shared by all workers (default: in process memory), and the queue of
+    # assessment jobs that `supplychain worker` runs (default: a thread of the web process).
+    "REDIS_URL": None,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": None,  # default: REDIS_URL, else memory://
     "RATELIMIT_KEY_PREFIX": "supplychain",

@@ -32,6 +32,7 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             # CSRF on an app of its own.
             "WTF_CSRF_ENABLED": False,
             "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
         }
     )
     with app.app_context():

@@ -186,6 +186,7 @@ US_STATE_CODES = word_set(
     NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"""
 )
 _DIGITS = re.compile(r"\d+")
+_HAS_WORD = re.compile(r"[^\W_]")
 _CODE_QUERY = re.compile(r"^\s*([A-Za-z]{2,3}|[A-Za-z]\.[A-Za-z]\.(?:[A-Za-z]\.)?)\s*$")
 _PART_BREAK = re.compile(r"[,;/|()\[\]\n\t]+|\s[-–—]+\s|\s-|-\s")
 
@@ -389,7 +390,7 @@ class CountryMatcher:
         exact = self._exact(query, key)
         if exact:
             return exact
-        parts = [p for p in _PART_BREAK.split(query) if words(fold(p))]
+        parts = [p for p in _PART_BREAK.split(query) if _HAS_WORD.search(p)]
         if len(parts) == 2:
             # "Tanzania, United Republic of": the publisher's inverted order.
             inverted = self._exact(query, country_key(parts[1] + " " + parts[0]))

@@ -36,6 +36,7 @@ from risk_models.matching.text import (
 
 MAX_CANDIDATES = 5
 MIN_CANDIDATE_SCORE = 30.0
+IMPLIED_COVERAGE = 0.85  # a name implied by a telling word scores 72: worth a review
 CACHE_LIMIT = 50_000
 
 # --- the vocabulary of product descriptions -------------------------------------------------
@@ -94,7 +95,8 @@ MATERIAL_WORDS = word_set(
 FORM_WORDS = word_set(
     """bean leaf powder paste seed kernel grain flake fillet pulp puree extract concentrate ore
     lint fibre fiber pod bar ingot bullion nugget chunk crop harvest root tuber bulb bunch
-    stalk stick sheet slab block log loin steak portion slice mince granule pellet"""
+    stalk stick sheet slab block log loin steak portion slice mince granule pellet stem
+    gemstone bead bangle"""
 )
 # Words saying a product only looks, tastes or smells like the good.
 IMITATION_WORDS = word_set(
@@ -125,67 +127,65 @@ FOREIGN_NOUNS = word_set(
     # kitchen, household and personal articles
     """machine machinery appliance cooker oven stove microwave kettle grinder blender mixer
     maker toaster fryer fridge refrigerator freezer heater cooler fan humidifier purifier
-    vacuum iron dryer washer dishwasher spoon fork knife knives cutlery cup mug plate bowl
-    dish tray pot pan skillet wok lid container holder dispenser stand rack shelf hanger
-    hook bed cot crib brush toothbrush comb razor mirror frame clock watch timer alarm
-    lighter ashtray vase ornament figurine statue candleholder umbrella tent hammock
-    wallet keyring keychain bottle flask thermos jug pitcher tumbler straw napkin tissue
-    wipe wipes diaper nappy sponge mop bucket broom scrubber cloth duster
-    shampoo conditioner lotion perfume fragrance deodorant toothpaste mouthwash sunscreen
-    moisturizer moisturiser serum cleanser balm gel cleaner polish spray
-    detergent softener bleach disinfectant sanitizer sanitiser insecticide repellent
-    swab swabs bud buds floss pad pads tampon bandage plaster
+    iron dryer washer dishwasher spoon fork knife knives cutlery cup mug plate bowl dish
+    tray pot pan skillet wok lid container holder dispenser hanger hook brush toothbrush
+    comb razor mirror frame clock watch timer alarm lighter ashtray vase ornament figurine
+    statue candleholder umbrella tent hammock wallet keyring keychain bottle flask thermos
+    jug pitcher tumbler straw napkin tissue wipe wipes diaper nappy sponge mop bucket broom
+    scrubber cloth duster shampoo conditioner lotion perfume fragrance deodorant toothpaste
+    mouthwash sunscreen moisturizer moisturiser serum cleanser balm gel cleaner polish spray
+    detergent softener bleach disinfectant sanitizer sanitiser insecticide repellent swab
+    swabs bud buds floss pad pads tampon bandage plaster
     """
     # office, media and electronics accessories
     """pen pencil marker crayon eraser stapler envelope folder binder notebook diary book
-    magazine newspaper calendar poster card cards label sticker tag sign badge medal
-    trophy certificate printer scanner copier toner cartridge ink screen projector
-    keyboard mouse router modem server charger adapter adaptor plug socket switch
-    sensor meter gauge scale thermometer controller remote antenna microphone
-    camera lens tripod drone robot console game games
+    magazine newspaper calendar poster card cards label sticker tag sign badge medal trophy
+    certificate printer scanner copier toner cartridge ink screen projector keyboard mouse
+    router modem server charger adapter adaptor plug socket switch sensor meter gauge scale
+    thermometer controller remote antenna microphone camera lens tripod drone robot console
+    game games
     """
     # hardware, tools, machines and parts
-    """tool tools drill hammer screwdriver wrench spanner pliers saw blade chisel file
-    grinder sander welder compressor generator motor engine pump valve valves pipe pipes
-    tube tubing hose fitting fittings flange coupling connector connectors bearing
-    bearings gasket bolt bolts screw screws washer rivet spring chain rope
-    fence gate door window frame roof sink toilet shower faucet tap bathtub
-    boiler radiator furnace turbine conveyor forklift crane excavator tractor harvester
-    sprayer mower trailer vehicle bicycle bike scooter motorcycle boat ship
-    aircraft helicopter part spare assembly kit fixture
-    lamp light lighting led lantern torch flashlight
+    """tool tools drill hammer screwdriver wrench spanner pliers saw chisel file grinder sander
+    welder compressor generator motor engine pump valve valves pipe pipes tube tubing hose
+    fitting fittings flange coupling connector connectors bearing bearings gasket bolt bolts
+    screw screws washer rivet spring chain rope fence gate door window frame roof sink
+    toilet shower faucet tap bathtub boiler radiator furnace turbine conveyor forklift crane
+    excavator tractor harvester sprayer mower trailer vehicle bicycle bike scooter
+    motorcycle boat ship aircraft helicopter part spare assembly kit fixture lamp light
+    lighting led lantern torch flashlight
     """
     # packaging, plastics, chemicals, medicines
-    """film foil wrap tape adhesive glue sealant paint varnish lacquer coating primer
-    solvent thinner masterbatch fertilizer fertiliser pesticide
-    herbicide fungicide alkali chemical chemicals reagent catalyst lubricant grease
-    fuel diesel petrol gasoline kerosene lpg gas propane
-    tablet tablets capsule capsules pill pills syrup medicine medicines drug drugs
-    vaccine injection syringe needle catheter implant stent dressing ointment inhaler
-    helmet mask respirator goggles apron visor earplug
+    """film foil wrap tape adhesive glue sealant paint varnish lacquer coating primer solvent
+    thinner masterbatch fertilizer fertiliser pesticide herbicide fungicide alkali chemical
+    chemicals reagent catalyst lubricant grease fuel diesel petrol gasoline kerosene lpg gas
+    propane tablet tablets capsule capsules pill pills syrup medicine medicines drug drugs
+    vaccine injection syringe needle catheter implant stent dressing ointment inhaler helmet
+    mask respirator goggles apron visor earplug
     """
     # food and drink that are not the goods they are made from
-    """sauce vinegar syrup candy popcorn noodle noodles pasta spaghetti macaroni
-    soup broth stock seasoning marinade dressing mayonnaise mustard jelly
-    pickle pickles chutney dip snack snacks pie pizza sandwich burger
-    starch gluten protein isolate supplement vitamin probiotic
-    drink beverage soda lemonade smoothie water kombucha tonic
+    """sauce vinegar syrup candy noodle noodles pasta spaghetti macaroni soup broth stock
+    seasoning marinade dressing mayonnaise mustard jelly chutney dip snack snacks pie pizza
+    sandwich burger starch gluten protein isolate supplement vitamin probiotic drink
+    beverage soda lemonade smoothie water kombucha tonic
     """
     # services and charges
-    """software app application platform service services licence license subscription
-    freight shipping transport transportation logistics courier delivery postage
-    consulting consultancy advisory audit repair maintenance installation cleaning
-    rental lease hire insurance fee fees tax duty commission charge charges training
-    marketing advertising printing hosting storage warehousing handling labour
-    labor staffing catering security travel accommodation
+    """software app application platform service services licence license subscription freight
+    shipping transport transportation logistics courier delivery postage consulting
+    consultancy advisory audit repair maintenance installation cleaning rental lease hire
+    insurance fee fees tax duty commission charge charges training marketing advertising
+    printing hosting storage warehousing handling labour labor staffing catering security
+    travel accommodation
+    """
+    # other articles and by-products
+    """semolina bran malt husk filter filters lace laces insole strap cover holster pouch tank
+    band shaker jug grill barbecue basket ash opener infuser dvd cd video movie ticket
+    tickets voucher coupon poster ornament costume outfit
     """
     # French
-    """filter filters lace laces insole strap cover holster pouch tank band shaker jug
-    grill barbecue basket ash opener infuser dvd cd video movie ticket tickets voucher
-    coupon poster ornament costume outfit
+    """cafetiere casserole tasse bol assiette couteau cuillere fourchette lampe moteur pompe
+    tuyau robinet logiciel transport machine appareil outil vanne sauce boisson
     """
-    """cafetiere casserole tasse bol assiette couteau cuillere fourchette lampe moteur
-    pompe tuyau robinet logiciel transport machine appareil outil vanne sauce boisson"""
 )
 FOREIGN_NOUNS = _stems(FOREIGN_NOUNS)
 # Packages: after a product they say how it is packed ("onions, 25 kg mesh bag").
@@ -227,8 +227,14 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "wdn": ("wooden",),
     "shrt": ("shirt",),
     "trs": ("trousers",),
-    "lithium-ion": ("lithium", "ion"),
 }
+PARTICIPLES = frozenset(
+    {"filled", "based", "flavoured", "flavored", "coated", "plated", "scented", "infused",
+     "enriched", "stuffed", "topped", "dipped", "covered", "lined", "trimmed", "free"}
+)  # fmt: skip
+NEGATORS = frozenset(
+    {"not", "non", "nor", "than", "except", "excluding", "excl", "without", "sans"}
+)
 CONJUNCTIONS = frozenset({"and", "or", "et", "ou", "nor", "plus", "und", "y"})
 PREPOSITIONS_EN = word_set(
     """with of for including incl inc containing contg without excluding excl except whether
@@ -239,12 +245,16 @@ PREPOSITIONS_FR = PREPOSITIONS_EN | word_set("de du des d en a pour avec sans au
 _COUNT_WORDS = frozenset({"pcs", "pc", "per", "pk", "x"})
 
 NAME, ALIAS, ALIAS_FR, NAME_VARIANT = "name", "alias", "alias_fr", "name_variant"
-_CODE = re.compile(
-    r"^\s*(?:(?:h\.?t\.?s\.?|h\.?s\.?n?|hs\s*code|tariff(?:\s*code)?)\s*[:#]?\s*)?"
-    r"(\d[\d.\s-]*)$",
+_CODE_WORDS = r"(?:h\.?t\.?s\.?|h\.?s\.?n?|cn|hs\s*code|tariff(?:\s*code)?|commodity\s*code|code)"
+_CODE = re.compile(rf"^\s*(?:{_CODE_WORDS}\s*(?:no\.?)?\s*[:#-]?\s*)?(\d[\d.\s-]*)$", re.IGNORECASE)
+# A code written before a description: "0901.11 Coffee, not roasted", "HS 6109 T-shirts".
+_LEADING_CODE = re.compile(
+    rf"^\s*(?:{_CODE_WORDS}\s*[:#-]?\s*(\d[\d.]*)|(\d{{4}}(?:\.\d{{2}}){{1,3}}))"
+    r"\s*[-:;,–]?\s+(?=\D)(.+)$",
     re.IGNORECASE,
 )
-_CODE_PREFIX = re.compile(r"^\s*(?:h\.?t\.?s|h\.?s\.?n?|tariff)", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s+(?:and|or|et|ou|&)\s+", re.IGNORECASE)
+_CODE_PREFIX = re.compile(rf"^\s*{_CODE_WORDS}", re.IGNORECASE)
 
 # Word classes, by how much a word says about what a product is.
 NOISE, GENERIC, DESCRIPTOR, FORM, MATERIAL, IMITATION, WORD = 0, 1, 2, 3, 4, 5, 6
@@ -262,7 +272,8 @@ class GoodsMatchResult(MatchResult):
     derived: Candidate | None = None
 
 
-_TokenInfo = tuple[tuple[str, ...], int, str, frozenset[int]]
+# A word's forms, class, correction, goods whose names use it, and whether it is a noun.
+_TokenInfo = tuple[tuple[str, ...], int, str, frozenset[int], bool]
 
 
 class Slot(NamedTuple):
@@ -277,8 +288,7 @@ class Slot(NamedTuple):
     modifier: bool = False  # after a preposition: says what the product is of, for, with
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
+class Analysis(NamedTuple):
     """A description read into words, with its phrase heads."""
 
     slots: tuple[Slot, ...]
@@ -336,6 +346,12 @@ def phrase_overlap(query: str, phrase: Phrase, coverage: float, score: float) ->
     return Feature("phrase_overlap", score, detail, query, phrase.text)
 
 
+def implied_name(query: str, phrase: Phrase, score: float) -> Feature:
+    """A word used for this good alone implies the rest of its name ("basmati" is rice)."""
+    detail = f"{query!r} is read as {phrase.text!r}"
+    return Feature("implied_name", score, detail, query, phrase.text)
+
+
 def word_order(phrase: Phrase, head: str, penalty: float) -> Feature:
     """The words are the good's, but in an order that names another thing ("cane sugar")."""
     detail = f"the description is about {head!r}; {phrase.text!r} is about {phrase.head!r}"
@@ -346,6 +362,12 @@ def head_noun(head: str, good: Good, penalty: float) -> Feature:
     """The description is about something else; the good only qualifies it ("coffee machine")."""
     detail = f"the description is about {head!r}, which is not {good.name!r}"
     return Feature("head_noun", -penalty, detail, head, good.name)
+
+
+def secondary_head(head: str, good: Good, penalty: float) -> Feature:
+    """The good is named in the description, but after what it is mainly about."""
+    detail = f"named after {head!r}, which comes first"
+    return Feature("secondary_head", -penalty, detail, head, good.name)
 
 
 def unexplained_words(found: Sequence[str], good: Good, penalty: float) -> Feature:
@@ -403,6 +425,16 @@ def hs_less_specific(code: str, entry: str, good: Good, penalty: float) -> Featu
     return Feature("hs_less_specific", -penalty, detail, code, entry)
 
 
+def code_and_words_agree(name: str, bonus: float) -> Feature:
+    """The HS code and the words next to it point at the same good."""
+    return Feature("code_and_words_agree", bonus, f"code and words both say {name!r}", "", name)
+
+
+def code_without_words(name: str, penalty: float) -> Feature:
+    """The HS code points at this good, but the words next to it do not."""
+    return Feature("code_without_words", -penalty, f"only the code says {name!r}", "", name)
+
+
 def padded_code(raw: str, code: str) -> Feature:
     """A leading zero was restored (spreadsheets drop it: 901.11 is 0901.11)."""
     return Feature("padded_code", 0.0, f"{raw!r} read as {code}", raw, code)
@@ -449,8 +481,11 @@ class GoodsMatcher:
         self._vocabulary: set[str] = set()
         self._bigrams: set[tuple[str, str]] = set()
         self._phrases: list[Phrase] = []
+        self._longest = 0  # the most words a name has
         self._phrase_index: dict[str, list[tuple[int, float]]] = {}
         self._light_tokens: list[tuple[str, ...]] = []
+        self._required: list[frozenset[str]] = []
+        self._implying: list[bool] = []
         self._light_weights: list[float] = []
         self._weights: dict[str, float] = {}
         self._content_cache: dict[
@@ -459,9 +494,10 @@ class GoodsMatcher:
         self._fuzzy_pool: dict[str, list[str]] = {}
         self._codes: dict[str, list[int]] = {}
         self._cache: dict[str, GoodsMatchResult] = {}
-        self._fuzzy_cache: dict[str, str] = {}
+        self._fuzzy_cache: dict[str, tuple[str, ...]] = {}
         self._tokens: dict[str, _TokenInfo] = {}
         self._joinable: dict[str, str] = {}  # two words written as one -> vocabulary word
+        self._join_starts: set[str] = set()  # the first words such pairs can start with
         self._goods_by_forms: dict[tuple[str, ...], frozenset[int]] = {}
         self._build()
 
@@ -482,12 +518,22 @@ class GoodsMatcher:
             raw += [(index, alias, ALIAS) for alias in good.aliases]
             raw += [(index, alias, ALIAS_FR) for alias in good.aliases_fr]
         names = {normalise(text) for _, text, kind in raw}
+        for index, text, kind in list(raw):
+            # "hats and caps" names hats, and caps: each item is a name of its own.
+            parts = _CONJUNCTION.split(text) if kind in (ALIAS, ALIAS_FR) else [text]
+            raw += [(index, part, kind) for part in parts[1:] or () if normalise(part) not in names]
+            if len(parts) > 1 and normalise(parts[0]) not in names:
+                raw.append((index, parts[0], kind))
         for index, entry in enumerate(self._entries):
             # "Coca (stimulant plant)" is also written "Coca", unless that says something else.
             bare = re.sub(r"\s*\([^)]*\)", "", entry.good.name).strip()
             if bare != entry.good.name and normalise(bare) not in names:
                 raw.append((index, bare, NAME_VARIANT))
         phrases = [self._phrase(i, text, kind) for i, text, kind in raw]
+        self._name_tokens = [set[str]() for _ in self._entries]
+        for phrase in phrases:
+            if phrase.kind in (NAME, NAME_VARIANT):
+                self._name_tokens[phrase.good].update(phrase.tokens)
         # Words that name a product: the main nouns of the catalogue's names, and others'.
         # Capitalised aliases are left out: proper and scientific names ("Glycine max") end
         # in words that are no product nouns.
@@ -506,6 +552,7 @@ class GoodsMatcher:
                 for written in (token, token + "s", token + "es"):
                     if stem(written) == token:
                         self._joinable[written] = token
+                        self._join_starts.update(written[:cut] for cut in range(2, len(written)))
         # A word shared by many goods (oil, fresh) says little; a rare one says a lot.
         total = len(self._entries) or 1
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in self._by_token.items()}
@@ -527,11 +574,19 @@ class GoodsMatcher:
                         self._phrase_index.setdefault(token, []).append(posting)
                 self._phrases.append(phrase)
                 self._light_tokens.append(tuple(light))
+                # Which words must be found for the rest (the good's name) to be implied.
+                required = frozenset(tokens) - self._name_tokens[index]
+                telling = [t for t in required if len(self._by_token[t]) == 1]
+                self._required.append(required)
+                # Only a variety implies its kind ("basmati rice"); the kind's use does not
+                # ("tomato sauce": soy sauce is not tomato).
+                self._implying.append(bool(telling) and phrase.head not in required)
                 self._light_weights.append(sum(self._weights[t] for t in light))
             key = normalise(text)
             if key and (key not in self._exact or kind == NAME):
                 self._exact[key] = (index, phrase)
             canonical = tuple(sorted(set(tokens)))
+            self._longest = max(self._longest, len(tokens))
             if canonical:
                 previous = self._canonical.get(canonical, (index, phrase))
                 same = previous is not None and previous[0] == index
@@ -562,22 +617,24 @@ class GoodsMatcher:
 
     # -- reading a query ---------------------------------------------------------------
 
-    def _correct(self, token: str) -> str:
-        """Return the reference word a misspelt token stands for, or ''."""
+    def _correct(self, token: str) -> tuple[str, ...]:
+        """Return the reference words a misspelt token stands for (equally close), or ()."""
         cached = self._fuzzy_cache.get(token)
         if cached is not None:
             return cached
-        best, ties = "", 0
+        best: list[str] = []
         best_distance = 3
-        for candidate in self._fuzzy_pool.get(token[:1], ()):
+        for candidate in sorted(self._fuzzy_pool.get(token[:1], ())):
             if abs(len(candidate) - len(token)) > 2 or not plausible_misspelling(token, candidate):
                 continue
             distance = _distance(token, candidate)
             if distance < best_distance:
-                best, best_distance, ties = candidate, distance, 0
+                best, best_distance = [candidate], distance
             elif distance == best_distance:
-                ties += 1
-        result = best if best and not ties else ""
+                best.append(candidate)
+        goods = {frozenset(self._by_token[word]) for word in best}
+        # As close to a word of another good: the slip settles nothing.
+        result = tuple(best) if len(goods) == 1 else ()
         if len(self._fuzzy_cache) > CACHE_LIMIT:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[token] = result
@@ -592,34 +649,28 @@ class GoodsMatcher:
     def _analyse(self, read: Sequence[tuple[int, str, str, bool]], french: bool) -> Analysis:
         slots: list[Slot] = []
         goods: list[frozenset[int]] = []
+        nouns: list[bool] = []
         every: set[str] = set()
         known = self._tokens
+        join_starts = self._join_starts
+        joins = False
         for position, (segment, part, token, modifier) in enumerate(read):
             info = known.get(token) or self._token(token)
             slots.append(Slot(position, segment, part, info[0], info[1], info[2], modifier))
             goods.append(info[3])
+            nouns.append(info[4])
             every.update(info[0])
-        # Two words written apart that the catalogue writes as one ("sugar cane", "cotton seed").
-        joinable = self._joinable
-        for a, b in pairwise(list(slots)):
-            joined = joinable.get(a.word + b.word)
-            if joined is not None and a.segment == b.segment:
-                for position in (a.position, b.position):
-                    slots[position] = _with_form(slots[position], joined)
-                    goods[position] = self._goods_of(slots[position].forms)
-                every.add(joined)
-        # A word is a product noun by itself or its parts, not by what a slip could mean.
-        # A slip of one letter still names its noun ("cofee"); a word two letters from a
-        # noun is more often another word ("decorative" is not "decoration").
-        nouns = [
-            not self._nouns.isdisjoint(
-                slot.forms[:-1]
-                if slot.corrected and _distance(slot.word, slot.corrected) > 1
-                else slot.forms
-            )
-            or (slot.cls == WORD and not known and _is_agent_noun(slot.forms[0]))
-            for slot, known in zip(slots, goods, strict=True)
-        ]
+            joins = joins or part in join_starts
+        if joins:
+            # Two words written apart that the catalogue writes as one ("sugar cane").
+            for a, b in pairwise(list(slots)):
+                joined = self._joinable.get(a.word + b.word)
+                if joined is not None and a.segment == b.segment:
+                    for position in (a.position, b.position):
+                        slots[position] = _with_form(slots[position], joined)
+                        goods[position] = self._goods_of(slots[position].forms)
+                        nouns[position] = nouns[position] or joined in self._nouns
+                    every.add(joined)
         heads = _heads(slots, french, nouns)
         return Analysis(tuple(slots), heads, french, frozenset(every), tuple(goods))
 
@@ -647,10 +698,19 @@ class GoodsMatcher:
             if split:
                 forms += split
             elif cls != IMITATION:
-                corrected = self._correct(token)
-                if corrected:
-                    forms.append(corrected)
-        known = (tuple(forms), cls, corrected, self._goods_of(tuple(forms)))
+                repairs = self._correct(token)
+                if repairs:
+                    corrected = repairs[0]
+                    forms += repairs
+        goods = self._goods_of(tuple(forms))
+        # A word is a product noun by itself or its parts, not by what a slip could mean:
+        # a slip of one letter still names its noun ("cofee"); a word two letters from a
+        # noun is more often another word ("decorative" is not "decoration").
+        own = forms[:1] if corrected and _distance(token, corrected) > 1 else forms
+        noun = not self._nouns.isdisjoint(own) or (
+            cls == WORD and not goods and _is_agent_noun(token)
+        )
+        known = (tuple(forms), cls, corrected, goods, noun)
         if len(self._tokens) >= CACHE_LIMIT:
             self._tokens.clear()
         self._tokens[token] = known
@@ -697,6 +757,13 @@ class GoodsMatcher:
             return self._finish(query, self._match_code(query, *code))
         if not key:
             return GoodsMatchResult(query)
+        leading = _LEADING_CODE.match(query)
+        if leading is not None:
+            written_code = parse_code((leading.group(1) or leading.group(2)) + "")
+            if written_code is not None:
+                described = self.match(leading.group(3))
+                coded = self._match_code(query, *written_code)
+                return self._finish(query, self._combine(coded, described))
         exact = self._exact.get(key)
         if exact is not None:
             index, phrase = exact
@@ -721,6 +788,27 @@ class GoodsMatcher:
                 self._content_cache.clear()
             self._content_cache[content] = scored
         return self._finish(query, scored)
+
+    def _combine(self, coded: list[Candidate], described: GoodsMatchResult) -> list[Candidate]:
+        """Merge what a code and the words after it say ("0901.11 Coffee, not roasted")."""
+        words = {c.id: c for c in described.candidates}
+        if described.derived is not None:
+            words[described.derived.id] = described.derived
+        if not words:
+            return coded
+        merged = []
+        for candidate in coded:
+            said = words.pop(candidate.id, None)
+            if said is None:
+                feature = code_without_words(candidate.name, 15.0)
+                merged.append(_penalise(candidate, feature))
+            else:
+                best = max(candidate, said, key=lambda c: c.score)
+                feature = code_and_words_agree(candidate.name, 3.0)
+                features = (*best.features, feature)
+                score = min(100.0, best.score + 3.0)
+                merged.append(Candidate(best.id, best.name, score, best.method, features))
+        return merged + list(words.values())
 
     def _finish(self, query: str, scored: list[Candidate]) -> GoodsMatchResult:
         """Split listed goods from derived products and rank them."""
@@ -782,9 +870,11 @@ class GoodsMatcher:
 
     def _score_text(self, analysis: Analysis) -> list[Candidate]:
         forms = analysis.forms
-        canonical = tuple(sorted(set(forms_primary(analysis))))
-        same_words = self._canonical.get(canonical)
         slots = analysis.slots
+        same_words = None
+        if len(slots) <= self._longest:
+            canonical = tuple(sorted({slot.corrected or slot.forms[0] for slot in slots}))
+            same_words = self._canonical.get(canonical)
         head_forms = slots[analysis.heads[0]].forms if analysis.heads else ()
         # Weight of each name's words found in the description, for names sharing a word.
         # Names are found through their telling words; light words (fresh, pack) only add.
@@ -793,22 +883,29 @@ class GoodsMatcher:
             for pid, weight in self._phrase_index.get(form, ()):
                 found[pid] = found.get(pid, 0.0) + weight
         best: dict[int, tuple[tuple[float, bool, int], Phrase]] = {}
+        implied: set[int] = set()
         weights = self._weights
         light_weights = self._light_weights
         for pid, weight in found.items():
             phrase = self._phrases[pid]
-            if (weight + light_weights[pid]) < 0.54 * phrase.weight:
+            # "basmati" implies basmati rice: a telling word found, the rest is the name.
+            implies = self._implying[pid] and self._required[pid] <= forms
+            if (weight + light_weights[pid]) < 0.54 * phrase.weight and not implies:
                 continue  # cannot reach MIN_CANDIDATE_SCORE, light words or not (see below)
             light = self._light_tokens[pid]
             if light:
                 weight += sum(weights[t] for t in light if t in forms)
-            key = (weight / phrase.weight, phrase.head in head_forms, len(phrase.tokens))
+            coverage = weight / phrase.weight
+            if coverage < IMPLIED_COVERAGE and implies:
+                coverage = IMPLIED_COVERAGE
+                implied.add(phrase.good)
+            key = (coverage, phrase.head in head_forms, len(phrase.tokens))
             previous = best.get(phrase.good)
             if previous is None or key > previous[0]:
                 best[phrase.good] = (key, phrase)
         results = []
-        words_found = " ".join(slot.word for slot in slots)
         if same_words is not None:
+            words_found = " ".join(slot.word for slot in slots)
             index, phrase = same_words
             score = 97.0 if phrase.kind in (NAME, NAME_VARIANT) else 95.0
             method = "exact" if phrase.kind in (NAME, NAME_VARIANT) else "alias"
@@ -823,11 +920,17 @@ class GoodsMatcher:
         for index, (key, phrase) in best.items():
             # Below this coverage the score cannot reach MIN_CANDIDATE_SCORE (100 * 0.54^2).
             if key[0] >= 0.54:
-                results.append(self._score_good(index, phrase, key[0], analysis))
+                implies = index in implied and key[0] == IMPLIED_COVERAGE
+                results.append(self._score_good(index, phrase, key[0], analysis, implies))
         return results
 
     def _score_good(
-        self, index: int, best: Phrase, coverage: float, analysis: Analysis
+        self,
+        index: int,
+        best: Phrase,
+        coverage: float,
+        analysis: Analysis,
+        implies: bool = False,
     ) -> Candidate:
         entry = self._entries[index]
         vocabulary = entry.vocabulary
@@ -836,7 +939,10 @@ class GoodsMatcher:
         head_forms = slots[heads[0]].forms if heads else ()
         tokens = best.token_set
         matched = " ".join([s.word for s in slots if not tokens.isdisjoint(s.forms)])
-        features: list[Feature] = [phrase_overlap(matched, best, coverage, 100.0 * coverage**2)]
+        if implies:
+            features: list[Feature] = [implied_name(matched, best, 100.0 * coverage**2)]
+        else:
+            features = [phrase_overlap(matched, best, coverage, 100.0 * coverage**2)]
         if (
             len(best.tokens) > 1
             and best.head not in head_forms
@@ -846,12 +952,18 @@ class GoodsMatcher:
         explained = [index in goods for goods in analysis.goods]
         if heads and not any(explained[h] for h in heads):
             features.append(head_noun(slots[heads[0]].word, entry.good, 36.0))
+        elif heads and not explained[heads[0]]:
+            features.append(secondary_head(slots[heads[0]].word, entry.good, 2.0))
         leftover: list[str] = []
         penalty = 0.0
         for slot, ok, goods in zip(slots, explained, analysis.goods, strict=True):
             if ok or slot.cls == NOISE:
                 continue
-            if slot.cls == IMITATION and _next_to_explained(slot, slots, explained):
+            if (
+                slot.cls == IMITATION
+                and not slot.modifier  # "gold plated with platinum" is still gold
+                and _next_to_explained(slot, slots, explained)
+            ):
                 features.append(imitation(slot.word, entry.good, 25.0))
                 continue
             leftover.append(slot.word)
@@ -859,11 +971,13 @@ class GoodsMatcher:
             if slot.cls == WORD and goods:
                 penalty += 2.0  # a word of another good points at that good
         if leftover:
-            features.append(unexplained_words(leftover, entry.good, min(20.0, penalty)))
+            # Long descriptions say many things: the penalty levels off, but still ranks.
+            capped = penalty if penalty <= 20.0 else 20.0 + 0.1 * (penalty - 20.0)
+            features.append(unexplained_words(leftover, entry.good, capped))
         corrected = [
             (slot.word, slot.corrected)
             for slot, ok in zip(slots, explained, strict=True)
-            if ok and slot.corrected and slot.forms[0] not in vocabulary
+            if slot.corrected and ok and slot.forms[0] not in vocabulary
         ]
         if corrected:
             penalty = sum(_misspelling_penalty(w) for w, _ in corrected)
@@ -885,7 +999,12 @@ def _is_french(query: str, written: Sequence[str]) -> bool:
 
 def _is_agent_noun(token: str) -> bool:
     """Say whether an unknown word names a device or tool: "infuser", "opener", "heater"."""
-    return len(token) >= 5 and token.endswith(("er", "or")) and token.isalpha()
+    return (
+        len(token) >= 6
+        and token.endswith(("er", "or"))
+        and not token.endswith("ier")
+        and token.isalpha()
+    )
 
 
 def _classify(token: str) -> int:
@@ -912,6 +1031,19 @@ def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, 
     each item of a list has its head; words after a preposition ("with", "of", "for", "de")
     qualify the head before them.
     """
+    if not NEGATORS.isdisjoint(written):
+        # "Matches, other than pyrotechnic articles": what follows a negation is not there.
+        kept: list[str] = []
+        negated = False
+        for token in written:
+            if not token[0].isalnum():
+                negated = False
+                kept.append(token)
+            elif token in NEGATORS:
+                negated = True
+            elif not negated:
+                kept.append(token)
+        written = kept
     raw: list[tuple[int, str]] = []
     number = 0
     if CONJUNCTIONS.isdisjoint(written):
@@ -954,7 +1086,11 @@ def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, 
         pairs = _WORDS.get(word)
         if pairs is None:
             pairs = _read_word(word)
-        modifier = modifier_of == segment
+        # "cream-filled biscuits", "gold-plated connector": the word before says what the
+        # product is filled, plated or flavoured with; it is not the product.
+        modifier = modifier_of == segment or (
+            i + 1 < len(raw) and raw[i + 1][0] == segment and raw[i + 1][1] in PARTICIPLES
+        )
         read += [(segment, part, token, modifier) for part, token in pairs]
     return read
 
@@ -984,44 +1120,43 @@ def _heads(
     or one of FOREIGN_NOUNS (`nouns` says which words are; for the catalogue's own names,
     `nouns` is None and every word counts). Other words in the tail of a description are
     grades, varieties, origins and codes ("peppercorns ASTA", "oranges Valencia"), and a
-    package after a product is no head ("onions, mesh bag"), nor a material or form alone
-    after the first phrase ("T-shirts, knitted, of cotton"), nor anything after a
-    preposition ("footwear with outer soles of rubber" is footwear).
+    package after a product is no head ("onions, mesh bag"), nor anything after a
+    preposition ("footwear with outer soles of rubber" is footwear; "T-shirts, of cotton").
     """
+    rank = _NAME_RANK if nouns is None else _QUERY_RANK
     heads: list[int] = []
-    by_segment: dict[int, list[Slot]] = {}
-    for slot in slots:
-        by_segment.setdefault(slot.segment, []).append(slot)
-    ranks: tuple[tuple[int, ...], ...]
-    if nouns is None:  # a name: "refined zinc" is zinc, "cotton fabric" is fabric
-        ranks = ((WORD, MATERIAL), (FORM,))
-    else:
-        ranks = ((WORD,), (MATERIAL,), (FORM,))
-    for number, members in enumerate(by_segment.values()):
-        main = [s for s in members if not s.modifier]
-        if not main:
-            if number or heads:
+    count, start, first_segment = len(slots), 0, True
+    while start < count:
+        segment, stop = slots[start].segment, start
+        while stop < count and slots[stop].segment == segment:
+            stop += 1
+        members = slots[start:stop]
+        start = stop
+        with_main = any(not s.modifier for s in members)
+        if not with_main and (heads or not first_segment):
+            first_segment = False
+            continue
+        first_segment = False
+        best, best_rank, package = -1, 9, -1
+        for slot in members if french else reversed(members):
+            if (with_main and slot.modifier) or (nouns is not None and not nouns[slot.position]):
                 continue
-            main = members  # nothing but a qualifier: read it as the product
-        if nouns is not None:
-            main = [s for s in main if nouns[s.position]]
-        ordered = main if french else list(reversed(main))
-        products = [s for s in ordered if s.forms[0] not in PACKAGING_WORDS]
-        found = None
-        for wanted in ranks if not heads else ranks[:1]:
-            found = next((s for s in products if s.cls in wanted), None)
-            if found is not None:
-                break
-        if found is None and not heads:
-            found = next((s for s in ordered if s.cls == WORD), None)  # "jute bags"
-        if found is not None:
-            heads.append(found.position)
+            if slot.forms[0] in PACKAGING_WORDS:
+                if package < 0 and slot.cls == WORD:
+                    package = slot.position
+                continue
+            order = rank.get(slot.cls, 9)
+            if order < best_rank:
+                best, best_rank = slot.position, order
+        if best < 0 and not heads:
+            best = package  # "jute bags": the package is the product
+        if best >= 0:
+            heads.append(best)
     return tuple(heads)
 
 
-def forms_primary(analysis: Analysis) -> list[str]:
-    """Return each word's own stem (or its correction), for whole-phrase comparison."""
-    return [slot.corrected or slot.forms[0] for slot in analysis.slots]
+_QUERY_RANK = {WORD: 0, MATERIAL: 1, FORM: 2}
+_NAME_RANK = {WORD: 0, MATERIAL: 0, FORM: 1}  # a name: "refined zinc" is zinc
 
 
 def _with_form(slot: Slot, form: str) -> Slot:
@@ -1064,8 +1199,10 @@ FEATURES = (
     alias_equal,
     words_equal,
     phrase_overlap,
+    implied_name,
     word_order,
     head_noun,
+    secondary_head,
     unexplained_words,
     misspelling,
     imitation,
@@ -1076,6 +1213,8 @@ FEATURES = (
     hs_broader,
     hs_less_specific,
     padded_code,
+    code_and_words_agree,
+    code_without_words,
 )
 # What each feature means, for people: the first line of its function's docstring.
 EXPLANATIONS: dict[str, str] = {f.__name__: (f.__doc__ or "").strip() for f in FEATURES}

@@ -236,6 +236,7 @@ _PLACES_RAW = """
     manas wusu kuytun yining bole luntai yuli hejing hoxud bohu awat wensu xinhe shaya
     baicheng wushi kalpin akto shufu shule yengisar zepu makit yopurga jiashi bachu taxkorgan
     cele karakax pishan keriya niya burqin fuyun habahe jeminay qinggil emin toli yumin shawan
+    tianshan kunlun altai
     malaysia malaysian selangor klang johor penang kuala lumpur ipoh indonesia indonesian
     jakarta bandung surabaya thailand thai bangkok vietnam vietnamese hanoi saigon hochiminh
     cambodia phnom penh myanmar burma yangon laos philippines manila singapore india

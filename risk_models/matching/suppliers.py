@@ -16,8 +16,10 @@ How a score is made (model `supplier-screening-v1`, points in `Weights`):
   generic and place words 3 to 6. A *thin* listed name (its distinctive words are short:
   "Camel", "Top Glove", "Giant") pays 4 more for any partial match and 16 for each business
   word the query adds, because "Camel Toys" or "Top Gloves Trading" is another company more
-  often than not. A listed name without any distinctive word ("Yunnan Machinery") needs all
-  of its words.
+  often than not. A name resting on one long, coined word ("Supermax", "Ninestar") pays 8 per
+  added business word and 12 per added distinctive one, so its subsidiaries and namesakes go
+  to review rather than being accepted or dropped. A listed name without any distinctive
+  word ("Yunnan Machinery") needs all of its words (places aside, if it has three others).
 - A legal form that agrees adds 1 and one that differs takes 2; a country that agrees adds 3,
   one that differs takes 6 (so the same name elsewhere goes to review, not away); no country
   is neutral. 100 means: same words, same legal form, same country.
@@ -51,6 +53,9 @@ NAME = "supplier-screening-v1"
 CACHE_LIMIT = 500_000  # remembered results and word look-ups, each; then forgotten at once
 
 DISTINCTIVE, GENERIC, PLACE, NUMBER = "distinctive", "generic", "place", "number"
+# How much of a listed name's identity its distinctive words carry: two words or more of four
+# letters and up; one long, likely coined, word ("Supermax"); or only short ones ("Camel").
+STRONG, SINGLE, THIN = "strong", "single", "thin"
 CLASS_LABEL = {
     DISTINCTIVE: "distinctive word",
     GENERIC: "generic business word",
@@ -76,9 +81,12 @@ class Weights:
     missing_distinctive: float = -30.0  # times the word's weight (0.6-1)
     extra_distinctive: float = -20.0  # times the word's weight
     extra_distinctive_contained: float = -10.0  # whole listed name present, strong name
+    extra_distinctive_contained_single: float = -12.0
     missing_generic: float = -3.0
     extra_generic: float = -5.0
     generic_swap: float = -4.0
+    extra_generic_single: float = -8.0
+    generic_swap_single: float = -5.0
     missing_generic_thin: float = -5.0
     extra_generic_thin: float = -16.0  # a short listed name plus a word: another company
     generic_swap_thin: float = -6.0
@@ -190,7 +198,7 @@ class Record:
     classes: tuple[str, ...]
     weights: tuple[float, ...]
     weak: bool  # no distinctive word: every word must be present
-    thin: bool  # rests on short words: partial matches are uncertain
+    strength: str  # STRONG, SINGLE (one long coined word) or THIN (short words only)
     may_lack_places: bool  # weak, but long enough to be found without its place names
     owners: list[Owner] = field(default_factory=list)
 
@@ -252,11 +260,14 @@ class SupplierScreener:
             classes, weights = self._classify(name)
             distinctive = [t for t, c in zip(name.tokens, classes, strict=True) if c == DISTINCTIVE]
             ordinary = [t for t, c in zip(name.tokens, classes, strict=True) if c == GENERIC]
-            strong = (
-                any(len(t) >= 7 for t in distinctive)
-                or sum(len(t) >= 4 for t in distinctive) >= 2
-                or (not distinctive and len(ordinary) >= 3)  # a long name of ordinary words
-            )
+            if sum(len(t) >= 4 for t in distinctive) >= 2 or (
+                not distinctive and len(ordinary) >= 3  # a long name of ordinary words
+            ):
+                strength = STRONG
+            elif any(len(t) >= 7 for t in distinctive):
+                strength = SINGLE
+            else:
+                strength = THIN
             record = Record(
                 name=name,
                 display=display,
@@ -266,7 +277,7 @@ class SupplierScreener:
                     c == DISTINCTIVE and len(t) >= 3
                     for t, c in zip(name.tokens, classes, strict=True)
                 ),
-                thin=not strong,
+                strength=strength,
                 may_lack_places=len(ordinary) >= 3 and NUMBER not in classes,
                 owners=owners,
             )
@@ -582,9 +593,16 @@ def word_signals(
     """Words one name has and the other lacks, costed by how distinctive they are."""
     features: list[Feature] = []
     listed = record.name
-    thin = record.thin
-    contained = not alignment.missing and not record.thin
+    strength = record.strength
+    thin = strength == THIN
+    contained = not alignment.missing and not thin
     missing_generic = extra_generic = 0
+    extra_generic_points, swap_points, contained_points = {
+        STRONG: (w.extra_generic, w.generic_swap, w.extra_distinctive_contained),
+        SINGLE: (w.extra_generic_single, w.generic_swap_single,
+                 w.extra_distinctive_contained_single),
+        THIN: (w.extra_generic_thin, w.generic_swap_thin, w.extra_distinctive),
+    }[strength]  # fmt: skip
     for r in alignment.missing:
         kind, weight = record.classes[r], record.weights[r]
         points = {
@@ -599,10 +617,10 @@ def word_signals(
     for q in alignment.extra:
         kind, weight = query_classes[q]
         if kind == DISTINCTIVE:
-            points = (w.extra_distinctive_contained if contained else w.extra_distinctive) * weight
+            points = (contained_points if contained else w.extra_distinctive) * weight
         else:
             points = {
-                GENERIC: w.extra_generic_thin if thin else w.extra_generic,
+                GENERIC: extra_generic_points,
                 PLACE: w.extra_place,
                 NUMBER: w.extra_number,
             }[kind]
@@ -612,7 +630,7 @@ def word_signals(
             detail += " (which is otherwise complete: a related company?)"
         features.append(Feature("extra_word", round(points, 1), detail, query.written[q], ""))
     if missing_generic and extra_generic:
-        points = w.generic_swap_thin if thin else w.generic_swap
+        points = swap_points
         missing = " ".join(listed.written[r] for r in alignment.missing)
         extra = " ".join(query.written[q] for q in alignment.extra)
         detail = "different business words, a sign of a different company"

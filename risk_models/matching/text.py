@@ -36,6 +36,8 @@ _NUMBER_LIKE = re.compile(r"^\d[\d.]*[a-z]{0,4}$|^[a-z]{1,4}\d[\d.]*[a-z]?$|^\d+
 # Irregular plurals that suffix rules get wrong; both forms fold to the same stem.
 _IRREGULAR = {
     "leaves": "leaf",
+    "scarves": "scarf",
+    "hooves": "hoof",
     "knives": "knife",
     "loaves": "loaf",
     "shelves": "shelf",

@@ -131,6 +131,7 @@ FIELDS: dict[str, FieldInfo] = {
 FIELD_NAMES = tuple(FIELDS)
 # Required: something to screen (a supplier or a product) and where it comes from.
 IDENTITY_FIELDS = ("supplier_name", "product_description")
+PRODUCT_FIELDS = ("product_description", "hs_code")
 IDENTITY = "supplier_name_or_product_description"  # as listed in ColumnMapping.missing_required
 
 # Header words per field, as people write them; normalised at import. Weak ones get WEAK.
@@ -481,6 +482,14 @@ def propose_mapping(
             )
     missing = _missing_required(choices)
     reasons[:0] = [_MISSING_REASONS[name] for name in missing]
+    mapped = {choice.column for choice in choices.values()}
+    if not any(name in choices for name in PRODUCT_FIELDS) and len(mapped) < len(headers):
+        # Allowed (a supplier-only list is screened), but goods risk would go unscored while
+        # an unrecognised column may well hold the products: ask rather than guess.
+        reasons.append(
+            "No column was recognised as the product description or the HS code; without "
+            "one, goods risk is not scored. Choose it if the file has one."
+        )
     currency_hint = None
     if "spend" in choices and (marker := hints.get(choices["spend"].column)):
         try:

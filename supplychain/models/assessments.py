@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal, get_args
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from supplychain.extensions import db
@@ -26,7 +27,7 @@ Stage = Literal["queued", "reading", "matching", "scoring", "storing", "done"]
 MatchKind = Literal["good", "country", "supplier"]
 JudgementDecision = Literal["accept", "reject", "replace"]
 
-JSON = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
+JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
 class Upload(db.Model):  # type: ignore[name-defined]
@@ -159,12 +160,21 @@ class AssessmentLine(db.Model):  # type: ignore[name-defined]
     tier: Mapped[int | None]
     good_id: Mapped[str | None] = mapped_column(sa.String(100))
     country_iso3: Mapped[str | None] = mapped_column(sa.String(3))
-    good_match_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_match.id"))
-    country_match_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_match.id"))
-    supplier_match_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_match.id"))
-    score_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_score.id"))
+    # Indexed: deleting an assessment's matches and scores (rerun) checks these foreign keys
+    # line by line on PostgreSQL, and re-scoring after a judgement updates lines by match.
+    good_match_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assessment_match.id"), index=True
+    )
+    country_match_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assessment_match.id"), index=True
+    )
+    supplier_match_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("assessment_match.id"), index=True
+    )
+    score_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_score.id"), index=True)
     forced_labour: Mapped[float | None]
     child_labour: Mapped[float | None]
+    score: Mapped[float | None]  # the higher of the two scores: "riskiest first" sorts on it
     band: Mapped[str | None] = mapped_column(sa.String(16))  # the higher of the two bands
     problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
@@ -174,6 +184,7 @@ class AssessmentLine(db.Model):  # type: ignore[name-defined]
         sa.Index("ix_assessment_line_country", "assessment_id", "country_iso3"),
         sa.Index("ix_assessment_line_good", "assessment_id", "good_id"),
         sa.Index("ix_assessment_line_supplier", "assessment_id", "supplier_name"),
+        sa.Index("ix_assessment_line_score", "assessment_id", "score", "row_number"),
     )
 
 

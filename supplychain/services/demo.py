@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -14,6 +15,7 @@ from supplychain.services import accounts
 
 DEMO_ORGANISATION = "Demo Importer Inc."
 DEMO_EMAIL = "demo@example.com"
+SAMPLE_LIST = Path(__file__).resolve().parent.parent / "demo_data" / "sample_suppliers.csv"
 
 
 @dataclass
@@ -53,4 +55,31 @@ def seed_demo(env_name: str, *, reset_password: bool = False) -> DemoSeed:
     elif reset_password:
         password = secrets.token_urlsafe(12)
         accounts.set_password(user, password)
+    if (assessed := seed_sample_assessment(organisation, user)) is not None:
+        created.append(assessed)
     return DemoSeed(organisation=organisation, user=user, password=password, created=created)
+
+
+def seed_sample_assessment(organisation: Organisation, user: User) -> str | None:
+    """Upload the sample supplier list and assess it inline, unless the demo has one already.
+
+    The pipeline commits as it goes, so the organisation and user are committed with it.
+    """
+    from supplychain.models.assessments import Upload
+    from supplychain.services import pipeline, uploads
+
+    db.session.flush()
+    exists = db.session.scalar(
+        sa.select(Upload.id).where(
+            Upload.organisation_id == organisation.id, Upload.filename == SAMPLE_LIST.name
+        )
+    )
+    if exists is not None:
+        return None
+    upload = uploads.create_upload(
+        organisation.id, SAMPLE_LIST.read_bytes(), SAMPLE_LIST.name, user_id=user.id
+    )
+    assessment = uploads.new_assessment(upload, user_id=user.id)
+    db.session.commit()
+    assessment = pipeline.run_assessment(assessment.id)
+    return f"sample assessment {assessment.id} of {SAMPLE_LIST.name} ({assessment.status})"

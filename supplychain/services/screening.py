@@ -28,6 +28,8 @@ from risk_models.matching.suppliers import NAME as MODEL_NAME
 from risk_models.matching.suppliers import SupplierScreener
 from supplychain.services import matching
 
+COUNTRY_CACHE_LIMIT = 100_000  # distinct country strings remembered during one run
+
 _lock = threading.Lock()
 _screeners: dict[str, SupplierScreener] = {}
 
@@ -116,7 +118,7 @@ def screen_record(
 
 
 class _Session:
-    """State of one screening run: the screener, resolved countries and results seen."""
+    """State of one screening run: the screener, its thresholds and the countries resolved."""
 
     def __init__(self, reference: ReferenceData, config: Mapping[str, Any]):
         self.reference = reference
@@ -143,6 +145,8 @@ class _Session:
                     "screened without a country"
                 )
                 known = (None, (warning,))
+            if len(self.countries) >= COUNTRY_CACHE_LIMIT:
+                self.countries.clear()
             self.countries[text] = known
         return known
 

@@ -55,6 +55,13 @@ def good(id: str, name: str, aliases=(), hs=(), kind="good", inputs=()) -> Good:
         ("strawberry", "Strawberries"),
         ("sugar cane", "Sugarcane"),  # written apart
         ("laptop computers", "Electronics"),
+        ("Matches, other than pyrotechnic articles", "Matches"),  # negation
+        ("Biscuits cream-filled", "Baked Goods"),  # the filling is no head
+        ("Baseball caps", "Fashion Accessories"),  # "hats and caps" names caps
+        ("Natural rubber SVR 10", "Rubber"),  # a grade after the product
+        ("Oranges Valencia", "Citrus Fruits"),  # a variety after the product
+        ("Ruby gemstones", "Rubies"),
+        ("tomatoe paste", "Tomato Products"),
     ],
 )
 def test_descriptions_match_the_listed_good(matcher: GoodsMatcher, query: str, expected: str):
@@ -68,6 +75,7 @@ def test_descriptions_match_the_listed_good(matcher: GoodsMatcher, query: str, e
         ("Footwear with outer soles of rubber, plastics, leather", "Footwear"),
         ("Men's or boys' suits, ensembles, jackets, blazers, trousers", "Garments"),
         ("Tobacco, unmanufactured; tobacco refuse", "Tobacco"),
+        ("Precious metals: Gold: Non-monetary: Unwrought forms", "Gold"),
     ],
 )
 def test_customs_wording_is_found_at_least_for_review(
@@ -120,6 +128,24 @@ def test_the_head_noun_decides_which_good(matcher: GoodsMatcher):
     assert decided(matcher, "jute bags") == ("accepted", "Jute (textiles)")
     assert decided(matcher, "Whole black peppercorns ASTA") == ("accepted", "Pepper")
     assert decided(matcher, "tea infuser stainless") == ("none", "")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Pakistani basmati", "Rice"), ("Vietnamese robusta", "Coffee")],
+)
+def test_a_telling_word_implies_the_name_for_review(
+    matcher: GoodsMatcher, query: str, expected: str
+):
+    best = matcher.match(query).best
+    assert best is not None and best.name == expected
+    assert "implied_name" in {f.name for f in best.features}
+    assert LIMITS.decide(best.score) == "review"
+
+
+@pytest.mark.parametrize("query", ["soy sauce", "potato starch", "tiger", "fish tank 50L"])
+def test_a_use_of_a_good_does_not_imply_the_good(matcher: GoodsMatcher, query: str):
+    assert decided(matcher, query) == ("none", "")
 
 
 def test_head_noun_explains_why_coffee_machine_is_not_coffee(matcher: GoodsMatcher):
@@ -175,6 +201,9 @@ def test_candidates_are_ranked_and_capped(matcher: GoodsMatcher):
         ("hs code: 0306", "0306", False),
         ("901.11", "090111", True),  # a spreadsheet dropped the leading zero
         ("09", "09", False),
+        ("HS-0901", "0901", False),
+        ("CN 0901 11 00", "09011100", False),
+        ("commodity code 180100", "180100", False),
     ],
 )
 def test_codes_are_read_with_or_without_dots_and_prefixes(query, digits, padded):
@@ -194,6 +223,19 @@ def test_shipped_codes_match(matcher: GoodsMatcher, query: str, expected: str):
     best = matcher.match(query).best
     assert best is not None and (best.name, best.method) == (expected, "code")
     assert LIMITS.decide(best.score) == "accepted"
+
+
+def test_a_code_before_words_is_weighed_with_them(matcher: GoodsMatcher):
+    both = matcher.match("0901.11 Coffee, not roasted").best
+    assert both is not None and both.name == "Coffee"
+    assert "code_and_words_agree" in {f.name for f in both.features}
+    only_code = matcher.match("0902.30 Other").best
+    assert only_code is not None and (only_code.name, only_code.method) == ("Tea", "code")
+    disagree = matcher.match("1005.90 rice")  # the code says maize, the words rice
+    assert disagree.best is not None and disagree.best.name == "Rice"
+    corn = next(c for c in disagree.candidates if c.name == "Corn")
+    assert LIMITS.decide(corn.score) == "none"
+    assert decided(matcher, "2000 pcs cotton shirts") == ("accepted", "Garments")  # a count
 
 
 CODED = GoodsMatcher(

@@ -267,6 +267,11 @@ def test_a_subsidiary_of_a_long_coined_name_goes_to_review(shipped):
     assert hit.id == "cbp-wro-047" and LIMITS.decide(hit.score) == "review"
 
 
+@pytest.mark.parametrize("query", ["Ninestar Logistics Co", "Hoshine Foods Ltd"])
+def test_a_coined_listed_word_with_other_business_words_goes_to_review(shipped, query):
+    assert LIMITS.decide(best(shipped, query).score) == "review"
+
+
 def test_names_of_thin_records_need_every_word_when_none_is_distinctive():
     screener = SupplierScreener(reference_of(listed("x-1", "Yunnan Machinery", "CHN")))
     assert best(screener, "Yunnan Machinery Co., Ltd.").score >= 92

@@ -312,8 +312,8 @@ def test_viewer_and_analyst_cannot_manage_tokens(client: FlaskClient):
     make_token(organisation)
     token_id = db.session.scalar(sa.select(ApiToken.id))
 
-    for email in ("vic@maple.example", "al@maple.example"):
-        log_in(client, email=email)
+    for address in ("vic@maple.example", "al@maple.example"):
+        log_in(client, email=address)
         page = client.get("/account").get_data(as_text=True)
         assert "Owners of the organisation make and revoke API tokens" in page
         assert "ERP export" not in page
