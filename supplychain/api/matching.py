@@ -9,8 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from supplychain.api.schemas import ProblemSchema
-from supplychain.errors import InvalidInput
+from supplychain.api.schemas import BATCH_PROBLEM, limited_batch
 from supplychain.services import matching
 from supplychain.services.refdata import get_reference
 
@@ -109,28 +108,15 @@ class CountryResultsSchema(Schema):
 
 
 def _items(args: dict[str, Any]) -> list[str]:
-    """Return the request's items, refusing more than the configured limit."""
-    items: list[str] = args["items"]
     limit = int(current_app.config["MATCH_MAX_ITEMS"])
-    if len(items) > limit:
-        raise InvalidInput(
-            f"At most {limit} items per call (MATCH_MAX_ITEMS); {len(items)} were sent. "
-            "Split the list, or use `supplychain match` for large files.",
-            errors={"items": [f"Longer than the limit of {limit}."]},
-        )
-    return items
+    return limited_batch(args["items"], limit, "supplychain match")
 
 
 @blp.route("/match/goods")
 class MatchGoods(MethodView):
     @blp.arguments(MatchRequestSchema)
     @blp.response(200, GoodsResultsSchema)
-    @blp.alt_response(
-        422,
-        schema=ProblemSchema,
-        content_type="application/problem+json",
-        description="Invalid input, or more items than MATCH_MAX_ITEMS",
-    )
+    @blp.alt_response(422, **BATCH_PROBLEM)
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
         """Match product descriptions or HS codes to goods on the ILAB list.
 
@@ -147,12 +133,7 @@ class MatchGoods(MethodView):
 class MatchCountries(MethodView):
     @blp.arguments(MatchRequestSchema)
     @blp.response(200, CountryResultsSchema)
-    @blp.alt_response(
-        422,
-        schema=ProblemSchema,
-        content_type="application/problem+json",
-        description="Invalid input, or more items than MATCH_MAX_ITEMS",
-    )
+    @blp.alt_response(422, **BATCH_PROBLEM)
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
         """Match country strings (codes, names in English or French, places) to ISO 3166."""
         reference = get_reference(current_app.config)

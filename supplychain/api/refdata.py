@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from supplychain.api.schemas import (
+    PROBLEM,
     CountriesPageSchema,
     CountriesQuerySchema,
     CountryDetailSchema,
@@ -16,14 +17,12 @@ from supplychain.api.schemas import (
     GoodDetailSchema,
     GoodsPageSchema,
     GoodsQuerySchema,
-    ProblemSchema,
     ReferenceVersionSchema,
 )
 from supplychain.services import catalogue
 from supplychain.services.refdata import get_reference
 
 blp = Blueprint("refdata", __name__, description="Reference data (public, read-only)")
-PROBLEM = "application/problem+json"
 
 
 def page_of(items: Sequence[Any], page: int, per_page: int) -> dict[str, Any]:
@@ -73,7 +72,7 @@ class Goods(MethodView):
 @blp.route("/goods/<good_id>")
 class GoodDetail(MethodView):
     @blp.response(200, GoodDetailSchema)
-    @blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM, description="Unknown id")
+    @blp.alt_response(404, **PROBLEM, description="Unknown id")
     def get(self, good_id: str) -> catalogue.GoodDetail:
         """One good or derived product: listings in every edition, aliases, HS codes, inputs."""
         return catalogue.good_detail(get_reference(current_app.config), good_id)
@@ -95,7 +94,7 @@ class Countries(MethodView):
 class CountryDetail(MethodView):
     @blp.arguments(EditionQuerySchema, location="query")
     @blp.response(200, CountryDetailSchema)
-    @blp.alt_response(404, schema=ProblemSchema, content_type=PROBLEM, description="Unknown code")
+    @blp.alt_response(404, **PROBLEM, description="Unknown code")
     def get(self, args: dict[str, Any], iso3: str) -> catalogue.CountryDetail:
         """One country (ISO alpha-3, any case): listings, TIP tier, findings, enforcement.
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, post_dump, validate
 
+from supplychain.errors import InvalidInput
 from supplychain.services.catalogue import FLAG_FIELDS, KINDS, listing_flags, trust_meaning
 
 FLAG_DESCRIPTION = "One of " + ", ".join(FLAG_FIELDS) + "."
@@ -40,6 +41,25 @@ class ProblemSchema(Schema):
     detail = fields.String()
     instance = fields.String()
     errors = fields.Dict(metadata={"description": "field errors, when there are any"})
+
+
+# Keyword arguments of `Blueprint.alt_response` for an error answer.
+PROBLEM: dict[str, Any] = {"schema": ProblemSchema, "content_type": "application/problem+json"}
+BATCH_PROBLEM: dict[str, Any] = {
+    **PROBLEM,
+    "description": "Invalid input, or more items than MATCH_MAX_ITEMS",
+}
+
+
+def limited_batch(items: list[Any], limit: int, command: str) -> list[Any]:
+    """Return a batch request's items, refusing more than `limit` (MATCH_MAX_ITEMS)."""
+    if len(items) > limit:
+        raise InvalidInput(
+            f"At most {limit} items per call (MATCH_MAX_ITEMS); {len(items)} were sent. "
+            f"Split the list, or use `{command}` for large files.",
+            errors={"items": [f"Longer than the limit of {limit}."]},
+        )
+    return items
 
 
 # Query arguments

@@ -9,8 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from supplychain.api.schemas import ProblemSchema
-from supplychain.errors import InvalidInput
+from supplychain.api.schemas import BATCH_PROBLEM, limited_batch
 from supplychain.services import screening
 from supplychain.services.refdata import get_reference
 
@@ -105,12 +104,7 @@ class ScreeningResultsSchema(Schema):
 class ScreenSuppliers(MethodView):
     @blp.arguments(ScreeningRequestSchema)
     @blp.response(200, ScreeningResultsSchema)
-    @blp.alt_response(
-        422,
-        schema=ProblemSchema,
-        content_type="application/problem+json",
-        description="Invalid input, or more items than MATCH_MAX_ITEMS",
-    )
+    @blp.alt_response(422, **BATCH_PROBLEM)
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
         """Screen supplier names (and countries) against every shipped enforcement list.
 
@@ -119,15 +113,9 @@ class ScreenSuppliers(MethodView):
         legal forms, case, punctuation or accents; abbreviations, known transliterations and
         aliases are folded; words common to many company names count little.
         """
-        items = args["items"]
-        limit = int(current_app.config["MATCH_MAX_ITEMS"])
-        if len(items) > limit:
-            raise InvalidInput(
-                f"At most {limit} items per call (MATCH_MAX_ITEMS); {len(items)} were sent. "
-                "Split the list, or use `supplychain screen suppliers` for large files.",
-                errors={"items": [f"Longer than the limit of {limit}."]},
-            )
         config = current_app.config
+        limit = int(config["MATCH_MAX_ITEMS"])
+        items = limited_batch(args["items"], limit, "supplychain screen suppliers")
         reference = get_reference(config)
         pairs = ((item["name"], item["country"]) for item in items)
         return {

@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from supplychain.api.matching import CountryResultSchema, GoodsResultSchema
-from supplychain.api.schemas import ProblemSchema
+from supplychain.api.schemas import PROBLEM
+from supplychain.api.screening import ScreeningHitSchema
 from supplychain.services.refdata import get_reference
 from supplychain.services.vendor_check import MAX_PRODUCTS, check_vendor
 
@@ -69,19 +70,10 @@ class ProductExposureSchema(Schema):
     insufficient_data = fields.Boolean()
 
 
-class SupplierHitSchema(Schema):
-    list = fields.String()
-    entity_id = fields.String()
-    name = fields.String(metadata={"description": "the entity's name as listed"})
-    score = fields.Float()
-    match = fields.Boolean(metadata={"description": "true when the score reaches review"})
-    explanation = fields.List(fields.Raw())
-
-
 class MatchesSchema(Schema):
     goods = fields.List(fields.Nested(GoodsResultSchema))
     country = fields.Nested(CountryResultSchema, allow_none=True)
-    suppliers = fields.List(fields.Nested(SupplierHitSchema))
+    suppliers = fields.List(fields.Nested(ScreeningHitSchema))
 
 
 class QuestionSchema(Schema):
@@ -111,7 +103,7 @@ class VendorCheckSchema(Schema):
 class VendorCheck(MethodView):
     @blp.arguments(VendorCheckRequestSchema)
     @blp.response(200, VendorCheckSchema)
-    @blp.alt_response(422, schema=ProblemSchema, content_type="application/problem+json")
+    @blp.alt_response(422, **PROBLEM)
     def post(self, args: dict[str, Any]) -> dict[str, Any]:
         """Score one vendor's forced- and child-labour exposure.
 
