@@ -11,6 +11,7 @@ from supplychain.models.assessments import (
     Upload,
 )
 from supplychain.models.refdata import ReferenceImport
+from supplychain.models.reports import Report, ReportAssessment
 
 __all__ = [
     "ApiToken",
@@ -22,6 +23,8 @@ __all__ = [
     "Judgement",
     "Organisation",
     "ReferenceImport",
+    "Report",
+    "ReportAssessment",
     "SavedMapping",
     "Upload",
     "User",
