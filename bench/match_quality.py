@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -179,6 +180,20 @@ def countries(reference: ReferenceData, rows, show_misses: bool) -> None:
     )
 
 
+def entity_key(name: str) -> str:
+    """Return the comparison key of an entity name, bracketed parts left out.
+
+    The labels spell an entity as the source does ("Shenyang Xinsheng (New Life) Rubber
+    Factory", "British American Tobacco Malawi (BAT Malawi)"); the shipped list keeps the
+    bracketed translation or acronym as an alias and the rest as the name. Both sides are
+    read without brackets, so a label names the entity however its brackets were filed.
+    """
+    return normalise_name(_BRACKETED.sub(" ", name))
+
+
+_BRACKETED = re.compile(r"\([^)]*\)")
+
+
 def suppliers(reference: ReferenceData, rows, show_misses: bool) -> None:
     from risk_models.matching.suppliers import SupplierScreener
 
@@ -187,7 +202,7 @@ def suppliers(reference: ReferenceData, rows, show_misses: bool) -> None:
     entities = {e.entity_id: e.name for e in reference.entities}
 
     def expected(row: dict[str, str]) -> str:
-        return normalise_name(row["expected_name"]) if row["expected_name"] else ""
+        return entity_key(row["expected_name"]) if row["expected_name"] else ""
 
     places = CountryMatcher.from_reference(reference)
     country_limits = Thresholds(
@@ -207,16 +222,14 @@ def suppliers(reference: ReferenceData, rows, show_misses: bool) -> None:
         pairs = [(r["query"], iso3(r.get("country", ""))) for r in rows]
         results = screener.screen_many(pairs)
         return [
-            normalise_name(r.best.name)
-            if r.best and limits.decide(r.best.score) != "none"
-            else None
+            entity_key(r.best.name) if r.best and limits.decide(r.best.score) != "none" else None
             for r in results
         ]
 
     plain = baseline(entities, limits.review)
 
     def plain_names(rows):
-        return [normalise_name(entities[k]) if k else None for k in plain(rows)]
+        return [entity_key(entities[k]) if k else None for k in plain(rows)]
 
     report(
         "Suppliers: supplier names -> enforcement-list entities",

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 # --- Legal forms -------------------------------------------------------------------------------
 # Phrase (folded tokens) -> family. Families group forms that mean the same kind of company, so
 # "Co., Ltd." and "Corporation" agree (Chinese names are translated either way) while "GmbH"
@@ -64,6 +66,11 @@ PREFIX_FORMS: dict[tuple[str, ...], str] = {
 }  # fmt: skip
 _MAX_FORM = max(len(phrase) for phrase in LEGAL_FORMS)
 LEGAL_WORDS = frozenset(word for phrase in [*LEGAL_FORMS, *PREFIX_FORMS] for word in phrase)
+# Long legal words, by first letter: a slip in one ("Corpration", "Limted") is still the form.
+# Short ones are left alone: one letter off "Ltd" or "Inc" is as often a word or an initial.
+_LONG_LEGAL_WORDS: dict[str, tuple[str, ...]] = {}
+for _word in sorted(w for w in LEGAL_WORDS if len(w) >= 6 and w.isalpha()):
+    _LONG_LEGAL_WORDS[_word[0]] = (*_LONG_LEGAL_WORDS.get(_word[0], ()), _word)
 
 # --- Word equivalences -------------------------------------------------------------------------
 # Abbreviations and synonyms folded to one spelling before comparing (values are canonical).
@@ -72,6 +79,7 @@ ABBREVIATIONS: dict[str, str] = {
     for canonical, words in {
         "manufacturing": "mfg mfgs mfr mfrs manuf manufacture manufactures manufacturer "
                          "manufacturers manufactory",
+        "accessory": "acc accs accy accessories",
         "international": "intl internatl intnl internacional international",
         "technology": "tech techn technol technologies technological technique techniques",
         "information": "info",
@@ -89,7 +97,7 @@ ABBREVIATIONS: dict[str, str] = {
         "material": "matl matls materials",
         "service": "svc svcs serv services",
         "holding": "hldg hldgs holdings",
-        "enterprise": "entp enterprises",
+        "enterprise": "ent entp entpr enterprises",
         "import": "imp imports",
         "export": "exp exports",
         "national": "natl",
@@ -106,8 +114,15 @@ ABBREVIATIONS: dict[str, str] = {
         "hitech": "hightech",
         "labor": "labour",
         # Translations of one Chinese word (服装, 厂) that lists and buyers render differently.
-        "apparel": "apparels garment garments clothing clothes",
-        "factory": "factories plant plants works mill mills",
+        "apparel": "apparels garment garments gmt gmts clothing clothes",
+        "factory": "factories plant plants works mill mills fty ftys fcty facty",
+        # Places and Spanish estate words, as registers and bills of lading shorten them.
+        "county": "cty cnty",
+        "province": "prov",
+        "township": "twp",
+        "finca": "fca",
+        "hacienda": "hda",
+        "textile": "tex textiles",
     }.items()
     for word in words.split()
 }  # fmt: skip
@@ -171,6 +186,8 @@ TRANSLITERATIONS: dict[str, str] = {
         "ningxia": "ningsia",
         "xizang": "tibet",
         "mudanjiang": "mutankiang",
+        # Hindi and Urdu words romanised several ways in South Asian company names.
+        "bidi": "beedi biri",
     }.items()
     for variant in variants.split()
 }  # fmt: skip
@@ -310,12 +327,46 @@ class LegalForms:
     forms: tuple[str, ...]  # as written (folded), e.g. ("co ltd",)
     families: frozenset[str]
     seat: tuple[str, ...] = ()  # words after a legal form in mid-name (a registered seat)
+    slips: tuple[str, ...] = ()  # misspelt legal words as written, read as the form
+
+
+def legal_word_slip(word: str) -> str:
+    """Return the long legal word a word misspells ("corpration" -> "corporation"), or ""."""
+    if len(word) < 6 or word in LEGAL_WORDS or not word.isalpha():
+        return ""
+    for legal in _LONG_LEGAL_WORDS.get(word[0], ()):
+        allowed = 2 if min(len(word), len(legal)) >= 9 else 1
+        if abs(len(word) - len(legal)) <= allowed and (
+            OSA.distance(word, legal, score_cutoff=allowed) <= allowed
+        ):
+            return legal
+    return ""
+
+
+def _repair_legal_slips(words: list[str]) -> list[str]:
+    """Correct misspelt legal words at the end of a name, where legal forms stand."""
+    repaired = words
+    for index in range(len(words) - 1, 0, -1):
+        word = words[index]
+        if word in LEGAL_WORDS:
+            continue
+        legal = legal_word_slip(word)
+        if not legal:
+            break
+        if repaired is words:
+            repaired = list(words)
+        repaired[index] = legal
+    return repaired
 
 
 def strip_legal_forms(words: list[str]) -> LegalForms:
     """Remove legal forms at the end, at the start and (unambiguous ones) in the middle."""
+    written = words
+    if len(words) >= 2:
+        words = _repair_legal_slips(words)
     if len(words) < 2 or LEGAL_WORDS.isdisjoint(words):
         return LegalForms(tuple(words), (), frozenset())
+    slips = tuple(a for a, b in zip(written, words, strict=True) if a != b)
     words = list(words)
     tail_forms: list[str] = []
     head_forms: list[str] = []
@@ -352,12 +403,15 @@ def strip_legal_forms(words: list[str]) -> LegalForms:
             families.add(family)
             tail = words[index + size :]
             del words[index : index + size]
-            if 0 < len(tail) <= 2 and family != _COMPANY and len(phrase[0]) >= 3:
+            # "Firemount Group Ltd, Port Louis", "Camel Group Co., Ltd. (Xiangyang)": a
+            # short tail after a form that cannot be a word of the name is where it sits.
+            if 0 < len(tail) <= 2 and (len(phrase) > 1 or len(phrase[0]) >= 3):
                 seat.extend(tail)
             break
         else:
             index += 1
-    return LegalForms(tuple(words), (*head_forms, *tail_forms), frozenset(families), tuple(seat))
+    forms = (*head_forms, *tail_forms)
+    return LegalForms(tuple(words), forms, frozenset(families), tuple(seat), slips)
 
 
 @lru_cache(maxsize=200_000)

@@ -77,6 +77,7 @@ class Weights:
     joined_words: float = -1.0
     bracket_dropped: float = -1.0
     typo_distinctive: float = -5.0  # per edit
+    typo_thin: float = -14.0  # per edit in a short distinctive word of a thin name ("Natcha")
     typo_other: float = -1.0  # per edit
     missing_distinctive: float = -30.0  # times the word's weight (0.6-1)
     extra_distinctive: float = -20.0  # times the word's weight
@@ -113,6 +114,7 @@ class Name:
     families: frozenset[str]
     seat: frozenset[str]  # words after a mid-name legal form: a registered seat, i.e. a place
     signature: str  # folded words with legal forms: names with one signature score alike
+    slips: tuple[str, ...] = ()  # misspelt legal words, read as the legal form
 
     @property
     def key(self) -> str:
@@ -145,6 +147,7 @@ def normalise_company_name(text: str, words: Sequence[str] | None = None) -> Nam
             families=legal.families,
             seat=seat,
             signature=" ".join(words),
+            slips=legal.slips,
         )
     tokens: list[str] = []
     written: list[str] = []
@@ -177,6 +180,7 @@ def normalise_company_name(text: str, words: Sequence[str] | None = None) -> Nam
         families=legal.families,
         seat=seat,
         signature=" ".join(words),
+        slips=legal.slips,
     )
 
 
@@ -240,7 +244,12 @@ class SupplierScreener:
         for position, entity in enumerate(self.entities):
             main = normalise_company_name(entity.name)
             group = groups.setdefault(main.key, set())
-            for alias, text in [(False, entity.name), *((True, a) for a in entity.aliases)]:
+            both = [_both_renderings(entity.name, a) for a in entity.aliases]
+            for alias, text in [
+                (False, entity.name),
+                *((True, a) for a in entity.aliases),
+                *((True, b) for b in both if b),
+            ]:
                 for variant, acronym, dropped in _name_variants(text):
                     name = normalise_company_name(variant)
                     if not name.tokens:
@@ -473,6 +482,7 @@ class SupplierScreener:
         self, query: Name, query_classes: Sequence[tuple[str, float]], record: Record
     ) -> tuple[float, list[Feature], str] | None:
         alignment = align(query, record.name)
+        supplied = legal_word_signal(query, record, alignment, self.weights)
         matched = {r for _, r, _, _ in alignment.pairs}
         matched |= {r + 1 for _, r, kind, _ in alignment.pairs if kind == "joined-listed"}
         if record.weak and any(
@@ -484,7 +494,7 @@ class SupplierScreener:
         ):
             return None
         w = self.weights
-        features: list[Feature] = []
+        features: list[Feature] = [supplied] if supplied is not None else []
         legal = legal_form_signal(query, record.name, w)
         if legal is not None:
             features.append(legal)
@@ -500,7 +510,8 @@ class SupplierScreener:
                 kind == "same" and query.written[q] == record.name.written[r]
                 for q, r, kind, _ in alignment.pairs
             )
-            method = "exact" if written_same else "variant"
+            same = written_same and not query.slips and supplied is None
+            method = "exact" if same else "variant"
         else:
             method = "fuzzy"
         return score, features, method
@@ -531,9 +542,32 @@ def legal_form_signal(query: Name, listed: Name, w: Weights) -> Feature | None:
     if not query.families or not listed.families:
         return None
     shown = (", ".join(query.forms), ", ".join(listed.forms))
+    slips = f' ("{", ".join(query.slips)}" read as a legal form)' if query.slips else ""
     if query.families & listed.families:
-        return Feature("legal_form", w.legal_form_agrees, "legal forms agree", *shown)
-    return Feature("legal_form", w.legal_form_differs, "legal forms differ", *shown)
+        return Feature("legal_form", w.legal_form_agrees, "legal forms agree" + slips, *shown)
+    return Feature("legal_form", w.legal_form_differs, "legal forms differ" + slips, *shown)
+
+
+def legal_word_signal(
+    query: Name, record: Record, alignment: Alignment, w: Weights
+) -> Feature | None:
+    """A legal form of the query shortens a word of the listed name ("Corp" for "Corps").
+
+    The form was taken out of the query as a legal form, but the listed name uses the word
+    as part of the name; the listed word then counts as present (and leaves `missing`).
+    """
+    if not query.forms or not alignment.missing:
+        return None
+    shortened = {word for form in query.forms for word in form.split() if len(word) >= 3}
+    listed = record.name
+    for r in alignment.missing:
+        token = listed.tokens[r]
+        form = next((f for f in sorted(shortened) if token.startswith(f) and token != f), "")
+        if form and record.classes[r] != DISTINCTIVE:
+            alignment.missing.remove(r)
+            detail = f'the legal form "{form}" stands for the listed word "{listed.written[r]}"'
+            return Feature("legal_form_as_word", w.joined_words, detail, form, listed.written[r])
+    return None
 
 
 def country_signal(query_iso3: str | None, listed_iso3: str, w: Weights) -> Feature:
@@ -559,7 +593,10 @@ def spelling_signals(
     for q, r, kind, edits in alignment.pairs:
         if kind == "typo":
             distinctive = record.classes[r] == DISTINCTIVE
-            points = edits * (w.typo_distinctive if distinctive else w.typo_other)
+            # One letter off a short coined name is another name as often as a slip, unless
+            # a place or another distinctive word of the name agrees as well.
+            per_edit = w.typo_thin if _rests_on_typo(record, alignment) else w.typo_distinctive
+            points = edits * (per_edit if distinctive else w.typo_other)
             letters = "1 letter differs" if edits == 1 else f"{edits} letters differ"
             detail = f'"{query.tokens[q]}" read as "{listed.tokens[r]}" ({letters})'
             features.append(Feature("typo", points, detail, query.written[q], listed.written[r]))
@@ -635,7 +672,7 @@ def word_signals(
         extra = " ".join(query.written[q] for q in alignment.extra)
         detail = "different business words, a sign of a different company"
         features.append(Feature("business_words_differ", points, detail, extra, missing))
-    if thin and (alignment.missing or alignment.extra):
+    if thin and (alignment.missing or alignment.extra or _rests_on_typo(record, alignment)):
         anchor = " ".join(
             t for t, c in zip(listed.written, record.classes, strict=True) if c == DISTINCTIVE
         )
@@ -645,6 +682,19 @@ def word_signals(
         )
         features.append(Feature("thin_name", w.thin_name, detail, query.signature, anchor))
     return features
+
+
+def _rests_on_typo(record: Record, alignment: Alignment) -> bool:
+    """Say whether a thin name is found only through a misspelling of its distinctive word."""
+    if record.strength != THIN:
+        return False
+    typo = False
+    for _, r, kind, _ in alignment.pairs:
+        if kind == "typo":
+            typo = True
+        elif record.classes[r] in (DISTINCTIVE, PLACE):
+            return False
+    return typo
 
 
 def word_order_signal(
@@ -735,6 +785,36 @@ def _name_variants(text: str) -> list[tuple[str, bool, str]]:
         if inner.isalpha() and inner.isupper() and len(inner) >= 3:
             variants.append((inner, True, ""))
     return variants
+
+
+def _both_renderings(name: str, alias: str) -> str:
+    """Return the name with an alias's rendering of one of its words added in brackets, or "".
+
+    Lists give a name once in pinyin and once translated ("Shenyang Xinsheng Rubber Factory",
+    alias "Shenyang New Life Rubber Factory"), and suppliers often write both: "Shenyang
+    Xinsheng (New Life) Rubber Factory". When the alias is the name with one short span of
+    words replaced, that span is added in brackets (which `_name_variants` then also drops).
+    """
+    ours, theirs = split_words(fold(name)), split_words(fold(alias))
+    same = [canonical_word(w)[0] for w in ours], [canonical_word(w)[0] for w in theirs]
+    prefix = 0
+    while prefix < min(len(ours), len(theirs)) and same[0][prefix] == same[1][prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < min(len(ours), len(theirs)) - prefix
+        and same[0][-1 - suffix] == same[1][-1 - suffix]
+    ):
+        suffix += 1
+    span, rendering = ours[prefix : len(ours) - suffix], theirs[prefix : len(theirs) - suffix]
+    if not (1 <= len(span) <= 3 and 1 <= len(rendering) <= 3) or prefix + suffix < 2:
+        return ""
+    if not set(same[0][prefix : len(ours) - suffix]).isdisjoint(
+        same[1][prefix : len(theirs) - suffix]
+    ):
+        return ""
+    before, after = ours[:prefix], ours[len(ours) - suffix :]
+    return " ".join([*before, *span, f"({' '.join(rendering)})", *after]).title()
 
 
 def _rank(candidate: Candidate) -> tuple[float, int]:

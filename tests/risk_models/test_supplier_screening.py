@@ -72,6 +72,84 @@ def test_legal_form_in_mid_name_marks_the_words_after_it_as_the_seat():
     assert legal.seat == ("vukovar",)
 
 
+@pytest.mark.parametrize(
+    ("slip", "form"),
+    [("Corpration", "corporation"), ("Compnay", "company"), ("Limted", "limited"),
+     ("Berhadd", "berhad"), ("Incorparated", "incorporated")],
+)  # fmt: skip
+def test_misspelt_long_legal_words_still_fall_away_and_say_so(slip, form):
+    name = normalise_company_name(f"Zorbak Textile {slip}")
+    assert name.tokens == ("zorbak", "textile")
+    assert name.forms == (form,) and name.slips == (slip.lower(),)
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [("Zorbak Compass", "compass"), ("Zorbak Limes", "lime"), ("Zorbak Corporal", "corporal")],
+)
+def test_words_that_only_look_like_legal_words_stay(name, kept):
+    assert words(name) == ("zorbak", kept)
+
+
+@pytest.mark.parametrize(
+    ("name", "seat"),
+    [("Zorbak Group Ltd, Port Louis", {"port", "louis"}),
+     ("Zorbak Group Co., Ltd. (Xiangyang)", {"xiangyang"}),
+     ("Zorbak Textile Corp Shanghai Branch", {"shanghai", "branch"})],
+)  # fmt: skip
+def test_a_short_tail_after_a_company_form_is_the_seat(name, seat):
+    assert normalise_company_name(name).seat == seat
+
+
+def test_the_seat_after_a_legal_form_costs_like_a_place_not_like_a_name():
+    screener = SupplierScreener(reference_of(listed("x-1", "Zorbak Quilting Group Ltd.", "MUS")))
+    hit = best(screener, "Zorbak Quilting Group Ltd, Port Louis")
+    assert LIMITS.decide(hit.score) != "none"
+    assert {f.detail for f in hit.features if f.name == "extra_word"} == {
+        'place name "port" is not in the listed name',
+        'place name "louis" is not in the listed name',
+    }
+
+
+def test_a_legal_form_may_stand_for_a_word_of_the_listed_name():
+    entity = listed("x-1", "Xinjiang Farming Construction Corps", "")
+    screener = SupplierScreener(reference_of(entity))
+    hit = best(screener, "Xinjiang Farming Construction Corp")
+    assert hit is not None and LIMITS.decide(hit.score) == "accepted"
+    assert "legal_form_as_word" in {f.name for f in hit.features} and hit.method == "variant"
+    assert screener.screen("Xinjiang Farming Construction Co").candidates == ()
+
+
+def test_a_name_written_with_both_renderings_of_a_word_is_the_listed_name():
+    entity = listed("x-1", "Dalian Xinghai Rubber Works", "CHN", "Dalian Starsea Rubber Works")
+    screener = SupplierScreener(reference_of(entity))
+    for query in ["Dalian Xinghai (Starsea) Rubber Works", "Dalian Xinghai Starsea Rubber Works"]:
+        hit = best(screener, query)
+        assert hit.id == "x-1" and LIMITS.decide(hit.score) == "accepted", query
+        assert "Dalian Xinghai (Starsea) Rubber Works" in hit.features[0].detail
+
+
+def test_both_renderings_need_a_short_replaced_span_and_a_shared_rest():
+    from risk_models.matching.suppliers import _both_renderings
+
+    assert _both_renderings("Dalian Xinghai Rubber Works", "Dalian Starsea Rubber Works") == (
+        "Dalian Xinghai (Starsea) Rubber Works"
+    )
+    assert _both_renderings("Dalian Xinghai Rubber Works", "Fujian Hengtai Metal Trading") == ""
+    assert _both_renderings("Dalian Xinghai Works", "Dalian Xinghai Rubber Works") == ""
+
+
+def test_a_short_name_found_only_through_a_slip_is_not_a_hit():
+    screener = SupplierScreener(reference_of(listed("x-1", "Korvi Apparel", "IND")))
+    assert LIMITS.decide(best(screener, "Korvi Apparel Co Ltd").score) == "accepted"
+    slip = best(screener, "Korva Garments Co., Ltd.")
+    assert slip is not None and LIMITS.decide(slip.score) == "none"
+    assert "thin_name" in {f.name for f in slip.features}
+    # With a place that agrees as well, the same slip is believable.
+    placed = SupplierScreener(reference_of(listed("x-2", "Hetian Korvi Apparel", "CHN")))
+    assert LIMITS.decide(best(placed, "Hetian Korva Apparel").score) != "none"
+
+
 def test_case_accents_punctuation_and_ampersand_fold_together():
     assert words("SOCIÉTÉ  Générale & Fils") == words("societe generale and fils")
     assert words("O'Brien-Smith, Ltd.") == ("obrien", "smith")
@@ -86,7 +164,8 @@ def test_dotted_and_spaced_initials_join_into_one_word():
     [("Mfg", "Manufacturing"), ("Intl", "International"), ("Tech", "Technology"),
      ("Info", "Information"), ("Ind", "Industrial"), ("Inds", "Industries"),
      ("Dev", "Development"), ("Grp", "Group"), ("Prod", "Products"), ("Garments", "Apparel"),
-     ("Plant", "Factory")],
+     ("Plant", "Factory"), ("Fty", "Factory"), ("Acc", "Accessories"), ("Ent", "Enterprise"),
+     ("Gmts", "Garments"), ("Tex", "Textiles"), ("Cty", "County"), ("Fca", "Finca")],
 )  # fmt: skip
 def test_abbreviations_and_translation_synonyms_fold_together(short, long):
     assert words(f"Acme {short}") == words(f"Acme {long}")
@@ -94,8 +173,9 @@ def test_abbreviations_and_translation_synonyms_fold_together(short, long):
 
 @pytest.mark.parametrize(
     ("variant", "canonical"),
-    [("Hotan", "Hetian"), ("Kashi", "Kashgar"), ("Wulumuqi", "Urumqi"), ("Sinkiang", "Xinjiang")],
-)
+    [("Hotan", "Hetian"), ("Kashi", "Kashgar"), ("Wulumuqi", "Urumqi"), ("Sinkiang", "Xinjiang"),
+     ("Beedi", "Bidi")],
+)  # fmt: skip
 def test_known_romanisations_of_one_place_fold_together(variant, canonical):
     assert words(variant) == words(canonical)
     assert canonical_word(variant.lower())[1] == "transliteration"
