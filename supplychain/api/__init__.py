@@ -11,6 +11,7 @@ def register_api(api: Api) -> None:
         matching,
         organisation,
         refdata,
+        reports,
         screening,
         vendor_check,
     )
@@ -20,5 +21,6 @@ def register_api(api: Api) -> None:
     api.register_blueprint(screening.blp, url_prefix="/api/v1")
     api.register_blueprint(vendor_check.blp, url_prefix="/api/v1")
     api.register_blueprint(assessments.blp, url_prefix="/api/v1")
+    api.register_blueprint(reports.blp, url_prefix="/api/v1")
     organisation.register(api)
     docs.register(api)
