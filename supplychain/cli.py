@@ -26,6 +26,7 @@ def register_cli(app: Flask) -> None:
     from supplychain.commands.demo import demo
     from supplychain.commands.matching import match
     from supplychain.commands.refdata import refdata
+    from supplychain.commands.reports import reports_group
     from supplychain.commands.screening import screen
     from supplychain.commands.worker import worker
 
@@ -38,4 +39,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(check)
     app.cli.add_command(assess)
+    app.cli.add_command(reports_group)
     app.cli.add_command(worker)

@@ -73,11 +73,24 @@ def get_report(organisation_id: int, report_id: int) -> Report:
     return get_scoped(Report, report_id, organisation_id)
 
 
+def find_reports(organisation_id: int | None = None) -> list[Report]:
+    """List reports for the command line: one organisation's, or (None) every organisation's.
+
+    The operator of the installation runs the CLI on the server and sees every organisation's
+    data there; pages and the API use `list_reports`, always scoped.
+    """
+    if organisation_id is not None:
+        return list_reports(organisation_id)
+    query = sa.select(Report).order_by(
+        Report.organisation_id, Report.reporting_year.desc(), Report.revision.desc()
+    )
+    return list(db.session.scalars(query))
+
+
 def find_report(report_id: int, organisation_id: int | None = None) -> Report:
     """Return a report for the command line: scoped when an organisation is given.
 
-    Without one, the operator of the installation (who runs the CLI on the server and sees
-    every organisation's data there) gets any report by id.
+    Without one, the operator gets any report by id (see `find_reports`).
     """
     if organisation_id is not None:
         return get_report(organisation_id, report_id)
