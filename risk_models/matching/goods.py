@@ -25,6 +25,7 @@ from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import (
     FRENCH_MARKERS,
     STOP_WORDS,
+    STOP_WORDS_EN,
     fold,
     is_number_like,
     normalise,
@@ -71,6 +72,7 @@ DESCRIPTOR_WORDS = word_set(
     sample samples genuine authentic best certified fairtrade conventional
     sleeve sleeves sleeveless collar crew neck round casual formal basic plain
     regular slim fit stretch light heavy thick thin soft hard industrial commercial domestic
+    coarse rough polished unpolished wet decorative engraved carved etched hammered
     household consumer finished semi unfinished assembled crocheted
     pique jersey fleece twill poplin chambray satin velvet terry rib ribbed interlock mesh
     flannel corduroy crepe
@@ -96,7 +98,8 @@ FORM_WORDS = word_set(
     """bean leaf powder paste seed kernel grain flake fillet pulp puree extract concentrate ore
     lint fibre fiber pod bar ingot bullion nugget chunk crop harvest root tuber bulb bunch
     stalk stick sheet slab block log loin steak portion slice mince granule pellet stem
-    gemstone bead bangle"""
+    gemstone bead bangle boulder lump panel module
+    quarter leg breast wing thigh drumstick carcass carcase offal tail"""
 )
 # Words saying a product only looks, tastes or smells like the good.
 IMITATION_WORDS = word_set(
@@ -245,7 +248,11 @@ PREPOSITIONS_FR = PREPOSITIONS_EN | word_set("de du des d en a pour avec sans au
 _COUNT_WORDS = frozenset({"pcs", "pc", "per", "pk", "x"})
 
 NAME, ALIAS, ALIAS_FR, NAME_VARIANT = "name", "alias", "alias_fr", "name_variant"
-_CODE_WORDS = r"(?:h\.?t\.?s\.?|h\.?s\.?n?|cn|hs\s*code|tariff(?:\s*code)?|commodity\s*code|code)"
+# "HS2022 8541.43": the edition of the nomenclature may be written with the prefix.
+_CODE_WORDS = (
+    r"(?:hs(?:19|20)\d\d(?=\s)|h\.?t\.?s\.?|h\.?s\.?n?|cn|hs\s*code|tariff(?:\s*code)?"
+    r"|commodity\s*code|code)"
+)
 _CODE = re.compile(rf"^\s*(?:{_CODE_WORDS}\s*(?:no\.?)?\s*[:#-]?\s*)?(\d[\d.\s-]*)$", re.IGNORECASE)
 # A code written before a description: "0901.11 Coffee, not roasted", "HS 6109 T-shirts".
 _LEADING_CODE = re.compile(
@@ -254,6 +261,10 @@ _LEADING_CODE = re.compile(
     re.IGNORECASE,
 )
 _CONJUNCTION = re.compile(r"\s+(?:and|or|et|ou|&)\s+", re.IGNORECASE)
+# "4-drawer", "5-pocket", "2-ply": a count joined to a noun qualifies the product like a size.
+_COUNTED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)-(?=[a-z]+\b)")
+# "clip-in", "tail-on", "pull-on": a word hyphenated to a particle is an adjective, no noun.
+_PARTICLE = re.compile(r"\b([a-z]{2,})-(in|on|up|off|out)\b")
 _CODE_PREFIX = re.compile(rf"^\s*{_CODE_WORDS}", re.IGNORECASE)
 
 # Word classes, by how much a word says about what a product is.
@@ -285,7 +296,9 @@ class Slot(NamedTuple):
     forms: tuple[str, ...]
     cls: int
     corrected: str = ""  # the reference word a misspelling was read as
-    modifier: bool = False  # after a preposition: says what the product is of, for, with
+    # After a preposition (the preposition, or "-" after "cream-filled"): says what the
+    # product is of, for or with, not what it is.
+    modifier: str = ""
 
 
 class Analysis(NamedTuple):
@@ -352,6 +365,12 @@ def implied_name(query: str, phrase: Phrase, score: float) -> Feature:
     return Feature("implied_name", score, detail, query, phrase.text)
 
 
+def kind_of_good(general: Good, specific: Candidate, bonus: float) -> Feature:
+    """The description names a good and the words that make it a more specific listed good."""
+    detail = f"{specific.name!r} is a kind of {general.name!r}, and the description says which"
+    return Feature("kind_of_good", bonus, detail, general.name, specific.name)
+
+
 def word_order(phrase: Phrase, head: str, penalty: float) -> Feature:
     """The words are the good's, but in an order that names another thing ("cane sugar")."""
     detail = f"the description is about {head!r}; {phrase.text!r} is about {phrase.head!r}"
@@ -362,6 +381,18 @@ def head_noun(head: str, good: Good, penalty: float) -> Feature:
     """The description is about something else; the good only qualifies it ("coffee machine")."""
     detail = f"the description is about {head!r}, which is not {good.name!r}"
     return Feature("head_noun", -penalty, detail, head, good.name)
+
+
+def input_named(head: str, inputs: str, good: Good, penalty: float) -> Feature:
+    """The description is about a listed input of the good ("cow leather": cattle, leather)."""
+    detail = f"{head!r} names {inputs}, which {good.name!r} is made from"
+    return Feature("input_named", -penalty, detail, head, inputs)
+
+
+def article_of_material(head: str, material: str, good: Good, penalty: float) -> Feature:
+    """The good covers any article of a material, and the description is one ("brass vase")."""
+    detail = f"{head!r} is read as an article of {material!r}, which {good.name!r} covers"
+    return Feature("article_of_material", -penalty, detail, head, material)
 
 
 def secondary_head(head: str, good: Good, penalty: float) -> Feature:
@@ -423,6 +454,12 @@ def hs_less_specific(code: str, entry: str, good: Good, penalty: float) -> Featu
     """Another good is traded under a more precise part of this HS code."""
     detail = f"{good.name!r} only matches the wider heading {entry}"
     return Feature("hs_less_specific", -penalty, detail, code, entry)
+
+
+def hs_wider_good(good: Good, headings: int, penalty: float) -> Feature:
+    """The good spans several headings; another good under this code is traded under fewer."""
+    detail = f"{good.name!r} is traded under {headings} headings, a wider kind of good"
+    return Feature("hs_wider_good", -penalty, detail, str(headings), good.name)
 
 
 def code_and_words_agree(name: str, bonus: float) -> Feature:
@@ -489,7 +526,7 @@ class GoodsMatcher:
         self._light_weights: list[float] = []
         self._weights: dict[str, float] = {}
         self._content_cache: dict[
-            tuple[bool, tuple[tuple[int, str, str, bool], ...]], list[Candidate]
+            tuple[bool, tuple[tuple[int, str, str, str], ...]], list[Candidate]
         ] = {}
         self._fuzzy_pool: dict[str, list[str]] = {}
         self._codes: dict[str, list[int]] = {}
@@ -511,12 +548,14 @@ class GoodsMatcher:
     # -- building ----------------------------------------------------------------------
 
     def _build(self) -> None:
+        self._renamed = self._find_renamed()
         raw: list[tuple[int, str, str]] = []
         for index, entry in enumerate(self._entries):
             good = entry.good
-            raw.append((index, good.name, NAME))
-            raw += [(index, alias, ALIAS) for alias in good.aliases]
-            raw += [(index, alias, ALIAS_FR) for alias in good.aliases_fr]
+            target = self._renamed.get(index, index)
+            raw.append((target, good.name, NAME if target == index else ALIAS))
+            raw += [(target, alias, ALIAS) for alias in good.aliases]
+            raw += [(target, alias, ALIAS_FR) for alias in good.aliases_fr]
         names = {normalise(text) for _, text, kind in raw}
         for index, text, kind in list(raw):
             # "hats and caps" names hats, and caps: each item is a name of its own.
@@ -527,6 +566,8 @@ class GoodsMatcher:
         for index, entry in enumerate(self._entries):
             # "Coca (stimulant plant)" is also written "Coca", unless that says something else.
             bare = re.sub(r"\s*\([^)]*\)", "", entry.good.name).strip()
+            if index in self._renamed:
+                continue
             if bare != entry.good.name and normalise(bare) not in names:
                 raw.append((index, bare, NAME_VARIANT))
         phrases = [self._phrase(i, text, kind) for i, text, kind in raw]
@@ -547,6 +588,13 @@ class GoodsMatcher:
             for token in entry.vocabulary:
                 self._by_token.setdefault(token, []).append(index)
         self._vocabulary = set(self._by_token)
+        self._kinds_of = self._find_kinds(phrases)
+        # The goods a word explains: those whose names use it, and their kinds ("anchovies"
+        # is a word of Fish, so also of Dried Fish).
+        self._explainers = {t: set(ids) for t, ids in self._by_token.items()}
+        for general, kinds in self._kinds_of.items():
+            for token in self._entries[general].vocabulary:
+                self._explainers[token].update(specific for specific, _ in kinds)
         for token in self._vocabulary:
             if token.isalpha() and len(token) >= 5:
                 for written in (token, token + "s", token + "es"):
@@ -595,8 +643,85 @@ class GoodsMatcher:
             if len(token) >= 5 and token.isalpha():
                 self._fuzzy_pool.setdefault(token[0], []).append(token)
         for index, entry in enumerate(self._entries):
+            target = self._renamed.get(index, index)
             for code in entry.good.hs:
-                self._codes.setdefault(code, []).append(index)
+                indexes = self._codes.setdefault(code, [])
+                if target not in indexes:
+                    indexes.append(target)
+        self._headings = [len({code[:4] for code in e.good.hs}) for e in self._entries]
+        by_id = {e.good.id: i for i, e in enumerate(self._entries)}
+        self._inputs = [
+            frozenset(self._renamed.get(by_id[g], by_id[g]) for g in e.good.inputs if g in by_id)
+            for e in self._entries
+        ]
+        # "brass items", "leather goods": names for any article made of a material.
+        self._article_names = {
+            (p.good, p.text): material
+            for p in self._phrases
+            for material in [_article_material(p.tokens)]
+            if material
+        }
+        self._skeletons = self._find_skeletons()
+
+    def _find_skeletons(self) -> dict[str, str]:
+        """Map consonant skeletons of catalogue words to the word ("shrmp", "lthr", "grlc").
+
+        ERP exports shorten words by dropping their vowels (and doubled letters). A skeleton
+        that two catalogue words share says nothing and is left out.
+        """
+        found: dict[str, set[str]] = {}
+        for token in self._vocabulary:
+            if len(token) >= 5 and token.isalpha():
+                for form in (token, _undouble(token)):
+                    skeleton = form[0] + "".join(c for c in form[1:] if c not in _VOWELS_Y)
+                    if len(skeleton) >= 3 and skeleton not in self._vocabulary:
+                        found.setdefault(skeleton, set()).add(token)
+        return {skeleton: words.pop() for skeleton, words in found.items() if len(words) == 1}
+
+    def _find_renamed(self) -> dict[int, int]:
+        """Map goods of older editions to the latest good listed under a reordered name.
+
+        ILAB renames goods between editions ("Textiles (jute)" became "Jute (textiles)"):
+        same words, same good. Its names and codes then find the latest good, so that the
+        good is not split between two entries that compete for the same descriptions.
+        """
+
+        def key(name: str) -> frozenset[str]:
+            return frozenset(stem(w) for w in normalise(name).split() if w not in STOP_WORDS)
+
+        latest: dict[frozenset[str], int] = {}
+        for index, entry in enumerate(self._entries):
+            if entry.in_latest and entry.good.kind == "good":
+                latest.setdefault(key(entry.good.name), index)
+        renamed = {}
+        for index, entry in enumerate(self._entries):
+            if not entry.in_latest and entry.good.kind == "good":
+                target = latest.get(key(entry.good.name))
+                if target is not None:
+                    renamed[index] = target
+        return renamed
+
+    def _find_kinds(self, phrases: Sequence[Phrase]) -> dict[int, list[tuple[int, frozenset[str]]]]:
+        """Map each good to the goods that are kinds of it, with the words that make them so.
+
+        "Dried Fish" is Fish qualified by "dried", "Rubber Gloves" Gloves made of rubber: the
+        name has the other's words and more, around the same main noun. A description of the
+        general good that also has the qualifier ("dried salted anchovies") is the specific one.
+        """
+        names: dict[int, Phrase] = {p.good: p for p in phrases if p.kind == NAME}
+        kinds: dict[int, list[tuple[int, frozenset[str]]]] = {}
+        for general, name in names.items():
+            words = self._name_tokens[general]
+            for specific, other in names.items():
+                qualifiers = frozenset(self._name_tokens[specific] - words)
+                if (
+                    specific != general
+                    and qualifiers
+                    and words < self._name_tokens[specific]
+                    and other.head == name.head
+                ):
+                    kinds.setdefault(general, []).append((specific, qualifiers))
+        return kinds
 
     def _weight(self, token: str) -> float:
         weight = self._idf.get(token, 1.0)
@@ -607,7 +732,7 @@ class GoodsMatcher:
         slots = [
             Slot(i, segment, part, (token,), _classify(token), "", modifier)
             for i, (segment, part, token, modifier) in enumerate(
-                _read(tokenise(fold(text)), kind == ALIAS_FR)
+                _read(_tokenise(text), kind == ALIAS_FR)
             )
         ]
         heads = _heads(slots, kind == ALIAS_FR)
@@ -642,11 +767,11 @@ class GoodsMatcher:
 
     def analyse(self, query: str) -> Analysis:
         """Read a description into classified words and phrase heads."""
-        written = tokenise(fold(query))
+        written = _tokenise(query)
         french = _is_french(query, written)
         return self._analyse(tuple(_read(written, french)), french)
 
-    def _analyse(self, read: Sequence[tuple[int, str, str, bool]], french: bool) -> Analysis:
+    def _analyse(self, read: Sequence[tuple[int, str, str, str]], french: bool) -> Analysis:
         slots: list[Slot] = []
         goods: list[frozenset[int]] = []
         nouns: list[bool] = []
@@ -678,7 +803,7 @@ class GoodsMatcher:
         """Return the goods whose names use one of the forms of a word."""
         known = self._goods_by_forms.get(forms)
         if known is None:
-            known = frozenset(i for form in forms for i in self._by_token.get(form, ()))
+            known = frozenset(i for form in forms for i in self._explainers.get(form, ()))
             if len(self._goods_by_forms) >= CACHE_LIMIT:
                 self._goods_by_forms.clear()
             self._goods_by_forms[forms] = known
@@ -693,10 +818,15 @@ class GoodsMatcher:
         cls = _classify(token)
         forms = [token]
         corrected = ""
+        expanded = ""
         if token not in self._vocabulary and cls not in LIGHT_CLASSES:
             split = self._split_compound(token)
+            if _is_skeleton(token):
+                expanded = self._skeletons.get(token, "")
             if split:
                 forms += split
+            elif expanded:
+                forms.append(expanded)
             elif cls != IMITATION:
                 repairs = self._correct(token)
                 if repairs:
@@ -731,7 +861,7 @@ class GoodsMatcher:
         cached = self._cache.get(query)
         if cached is not None:
             return cached
-        written = tokenise(fold(query))
+        written = _tokenise(query)
         key = " ".join(token for token in written if token[0].isalnum())
         result = self._cache.get("\0" + key)
         if result is None:
@@ -845,6 +975,9 @@ class GoodsMatcher:
                     features.append(hs_less_specific(code, entry, good, 30.0))
                 elif len(specific) > 1:
                     features.append(hs_shared(code, len(specific), _shared_penalty(len(specific))))
+                    narrowest = min(self._headings[i] for i in specific)
+                    if self._headings[index] > narrowest:
+                        features.append(hs_wider_good(good, self._headings[index], 3.0))
                 results.append(self._candidate(index, "code", features))
             return results
         broader: dict[int, list[str]] = {}
@@ -882,7 +1015,9 @@ class GoodsMatcher:
         for form in forms:
             for pid, weight in self._phrase_index.get(form, ()):
                 found[pid] = found.get(pid, 0.0) + weight
-        best: dict[int, tuple[tuple[float, bool, int], Phrase]] = {}
+        # Per good, its best names so far: ties are all kept and scored, so that the result
+        # does not depend on the order in which names were found.
+        best: dict[int, tuple[tuple[float, bool, int], list[Phrase]]] = {}
         implied: set[int] = set()
         weights = self._weights
         light_weights = self._light_weights
@@ -899,10 +1034,22 @@ class GoodsMatcher:
             if coverage < IMPLIED_COVERAGE and implies:
                 coverage = IMPLIED_COVERAGE
                 implied.add(phrase.good)
-            key = (coverage, phrase.head in head_forms, len(phrase.tokens))
+            # Rounded: sums of the same weights in another order may differ in the last bit.
+            key = (round(coverage, 9), phrase.head in head_forms, len(phrase.tokens))
             previous = best.get(phrase.good)
             if previous is None or key > previous[0]:
-                best[phrase.good] = (key, phrase)
+                best[phrase.good] = (key, [phrase])
+            elif key == previous[0]:
+                previous[1].append(phrase)
+        kind_of: dict[int, int] = {}
+        for general in sorted(g for g in best if g in self._kinds_of):
+            key, phrases = best[general]
+            for specific, qualifiers in self._kinds_of[general]:
+                if qualifiers <= forms and _qualify(slots, qualifiers):
+                    previous = best.get(specific)
+                    if previous is None or previous[0] < key:
+                        best[specific] = (key, phrases)
+                        kind_of[specific] = general
         results = []
         if same_words is not None:
             words_found = " ".join(slot.word for slot in slots)
@@ -917,12 +1064,44 @@ class GoodsMatcher:
                 method = "fuzzy"
             results.append(self._candidate(index, method, features))
             best.pop(index, None)
-        for index, (key, phrase) in best.items():
+        for index, (key, phrases) in best.items():
             # Below this coverage the score cannot reach MIN_CANDIDATE_SCORE (100 * 0.54^2).
             if key[0] >= 0.54:
                 implies = index in implied and key[0] == IMPLIED_COVERAGE
-                results.append(self._score_good(index, phrase, key[0], analysis, implies))
+                candidate = max(
+                    (self._score_good(index, p, key[0], analysis, implies) for p in phrases),
+                    key=lambda c: (c.score, c.features[0].reference_value),
+                )
+                if index in kind_of:
+                    wider = self._entries[kind_of[index]].good
+                    candidate = _penalise(candidate, kind_of_good(wider, candidate, 1.0))
+                results.append(candidate)
         return results
+
+    def _head_reason(
+        self, index: int, best: Phrase, slots: Sequence[Slot], head: int, goods: frozenset[int]
+    ) -> Feature | None:
+        """Say why a main noun the good's names lack may still be about the good, if it may.
+
+        "Cow leather": the noun names a listed input of the good. "Brass vase": the good is
+        named for any article of a material ("brass items"), the material is there, and the
+        noun is an article no listed good is named for.
+        """
+        slot = slots[head]
+        good = self._entries[index].good
+        if goods and goods <= self._inputs[index]:
+            names = ", ".join(sorted(self._entries[i].good.name for i in goods))
+            return input_named(slot.word, names, good, 2.0)
+        material = self._article_names.get((best.good, best.text))
+        if (
+            material
+            and not goods
+            and slot.cls == WORD
+            and not slot.modifier
+            and any(material in s.forms and not s.modifier for s in slots)
+        ):
+            return article_of_material(slot.word, material, good, 2.0)
+        return None
 
     def _score_good(
         self,
@@ -938,6 +1117,14 @@ class GoodsMatcher:
         heads = analysis.heads
         head_forms = slots[heads[0]].forms if heads else ()
         tokens = best.token_set
+        explained = [index in goods for goods in analysis.goods]
+        reason = None
+        if heads and not any(explained[h] for h in heads):
+            reason = self._head_reason(index, best, slots, heads[0], analysis.goods[heads[0]])
+            if reason is not None:
+                explained[heads[0]] = True
+                if reason.name == "article_of_material":
+                    coverage = 1.0  # the noun is the article the name's generic word stands for
         matched = " ".join([s.word for s in slots if not tokens.isdisjoint(s.forms)])
         if implies:
             features: list[Feature] = [implied_name(matched, best, 100.0 * coverage**2)]
@@ -949,8 +1136,9 @@ class GoodsMatcher:
             and not tokens.isdisjoint(head_forms)
         ):
             features.append(word_order(best, slots[heads[0]].word, 8.0))
-        explained = [index in goods for goods in analysis.goods]
-        if heads and not any(explained[h] for h in heads):
+        if reason is not None:
+            features.append(reason)
+        elif heads and not any(explained[h] for h in heads):
             features.append(head_noun(slots[heads[0]].word, entry.good, 36.0))
         elif heads and not explained[heads[0]]:
             features.append(secondary_head(slots[heads[0]].word, entry.good, 2.0))
@@ -992,9 +1180,34 @@ class GoodsMatcher:
 _LEFTOVER_PENALTY = {GENERIC: 0.5, DESCRIPTOR: 1.0, IMITATION: 1.0, FORM: 3.0, MATERIAL: 5.0}
 
 
+def _tokenise(text: str) -> list[str]:
+    """Fold and split a description (see `tokenise`), reading hyphenated counts and particles.
+
+    "4-drawer" becomes the size-like "4drawer" and "clip-in" the adjective "clipin", so that
+    neither is taken for the product's main noun.
+    """
+    folded = fold(text)
+    if "-" in folded:
+        folded = _PARTICLE.sub(r"\1\2", _COUNTED.sub(r"\1", folded))
+    return tokenise(folded)
+
+
 def _is_french(query: str, written: Sequence[str]) -> bool:
-    """Say whether a description is French, which puts the main noun first."""
-    return "à" in query or any(word in FRENCH_MARKERS for word in written)
+    """Say whether a description is French, which puts the main noun first.
+
+    Besides French function words, an accented word that folds onto an English function word
+    ("à", "thé") is French: folding must not turn "thé noir" into "the noir".
+    """
+    if any(word in FRENCH_MARKERS for word in written):
+        return True
+    return not query.isascii() and any(
+        fold(word) in STOP_WORDS_EN for word in _ACCENTED_WORD.findall(query.lower())
+    )
+
+
+_ACCENTED_WORD = re.compile(r"\w*[^\W\d_a-z]\w*")
+# French words that fold onto English stop words; in French text they are words ("thé").
+_FRENCH_HOMOGRAPHS = frozenset({"the"})
 
 
 def _is_agent_noun(token: str) -> bool:
@@ -1024,7 +1237,7 @@ def _classify(token: str) -> int:
     return WORD
 
 
-def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, str, bool]]:
+def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, str, str]]:
     """Return (phrase number, word, stem, after a preposition) for a text's meaningful words.
 
     `written` is the text's `tokenise` output. Phrases end at punctuation and at "and"/"or", so that
@@ -1032,18 +1245,7 @@ def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, 
     qualify the head before them.
     """
     if not NEGATORS.isdisjoint(written):
-        # "Matches, other than pyrotechnic articles": what follows a negation is not there.
-        kept: list[str] = []
-        negated = False
-        for token in written:
-            if not token[0].isalnum():
-                negated = False
-                kept.append(token)
-            elif token in NEGATORS:
-                negated = True
-            elif not negated:
-                kept.append(token)
-        written = kept
+        written = _drop_negated(written)
     raw: list[tuple[int, str]] = []
     number = 0
     if CONJUNCTIONS.isdisjoint(written):
@@ -1072,11 +1274,12 @@ def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, 
                         number += 1
                 conjuncts = [[]]
     prepositions = PREPOSITIONS_FR if french else PREPOSITIONS_EN
-    read: list[tuple[int, str, str, bool]] = []
+    read: list[tuple[int, str, str, str]] = []
     modifier_of = -1  # the phrase number in which a preposition was seen
+    preposition = ""
     for i, (segment, word) in enumerate(raw):
         if word in prepositions:
-            modifier_of = segment
+            modifier_of, preposition = segment, word
             continue
         if word == "ctn" and (
             (i > 0 and (is_number_like(raw[i - 1][1]) or raw[i - 1][1] in _COUNT_WORDS))
@@ -1086,13 +1289,60 @@ def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, 
         pairs = _WORDS.get(word)
         if pairs is None:
             pairs = _read_word(word)
+        if french and word in _FRENCH_HOMOGRAPHS:
+            pairs = ((word, word),)
         # "cream-filled biscuits", "gold-plated connector": the word before says what the
         # product is filled, plated or flavoured with; it is not the product.
-        modifier = modifier_of == segment or (
-            i + 1 < len(raw) and raw[i + 1][0] == segment and raw[i + 1][1] in PARTICIPLES
-        )
+        if modifier_of == segment:
+            modifier = preposition
+        elif i + 1 < len(raw) and raw[i + 1][0] == segment and raw[i + 1][1] in PARTICIPLES:
+            modifier = "-"
+        else:
+            modifier = ""
         read += [(segment, part, token, modifier) for part, token in pairs]
     return read
+
+
+def _drop_negated(written: Sequence[str]) -> list[str]:
+    """Drop the words a description says the product is not, or that decide nothing.
+
+    "Matches, other than pyrotechnic articles": what follows "not", "other than", "except"
+    or "without" is not there, to the end of the phrase. "Non" is a prefix ("non-GMO
+    soybeans", "non-alloy steel") and takes only the next word. Customs write "whether or
+    not" as "cooked or not", "in shell or not": the word, or the phrase from a preposition,
+    before "or not" says nothing either way.
+    """
+    kept: list[str] = []
+    negated = prefix = False
+    for token in written:
+        if not token[0].isalnum():
+            negated = prefix = False
+            kept.append(token)
+        elif prefix:
+            prefix = False
+        elif token == "non":
+            prefix = True
+        elif token == "not" and kept and kept[-1] == "or":
+            kept.pop()
+            _drop_qualifier(kept)
+            negated = True  # "whether or not cooked": the qualifier follows
+        elif token in NEGATORS:
+            negated = True
+        elif not negated:
+            kept.append(token)
+    return kept
+
+
+def _drop_qualifier(kept: list[str]) -> None:
+    """Drop the last word of a phrase, or its last prepositional phrase ("in shell")."""
+    if kept and kept[-1][0].isalnum() and kept[-1] != "whether":
+        kept.pop()
+    for back in range(1, 4):
+        if len(kept) < back or not kept[-back][0].isalnum():
+            return
+        if kept[-back] in PREPOSITIONS_EN:
+            del kept[-back:]
+            return
 
 
 _WORDS: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -1164,7 +1414,7 @@ def _with_form(slot: Slot, form: str) -> Slot:
 
 
 def _penalise(candidate: Candidate, feature: Feature) -> Candidate:
-    score = max(0.0, round(candidate.score + feature.score, 1))
+    score = min(100.0, max(0.0, round(candidate.score + feature.score, 1)))
     features = (*candidate.features, feature)
     return Candidate(
         candidate.id, candidate.name, score, candidate.method, features, candidate.source
@@ -1179,6 +1429,45 @@ def _shared_penalty(count: int) -> float:
 def _misspelling_penalty(word: str) -> float:
     # Short words are more often other real words than misspellings.
     return 20.0 if len(word) <= 5 else 12.0 if len(word) <= 7 else 8.0
+
+
+# Prepositions that say what a product is made of ("gloves of rubber", "gants en nitrile").
+MADE_OF = frozenset({"of", "from", "de", "d", "du", "des", "en"})
+
+
+def _qualify(slots: Sequence[Slot], qualifiers: frozenset[str]) -> bool:
+    """Say whether the qualifiers of a kind of good describe the product itself.
+
+    "Gloves of vulcanised rubber" are rubber gloves; "leather gloves with rubber grips" are not:
+    a qualifier after "with" or "for" is about something else.
+    """
+    for word in qualifiers:
+        if not any(
+            word in slot.forms and (not slot.modifier or slot.modifier in MADE_OF) for slot in slots
+        ):
+            return False
+    return True
+
+
+def _article_material(tokens: Sequence[str]) -> str:
+    """Return the material of a name for articles made of it ("brass items"), or ""."""
+    classes = [_classify(t) for t in tokens]
+    materials = [t for t, c in zip(tokens, classes, strict=True) if c == MATERIAL]
+    if len(materials) == 1 and GENERIC in classes and set(classes) <= {MATERIAL, GENERIC}:
+        return materials[0]
+    return ""
+
+
+_VOWELS_Y = frozenset("aeiouy")
+
+
+def _undouble(word: str) -> str:
+    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+
+
+def _is_skeleton(token: str) -> bool:
+    """Say whether a word could be a vowel-less shortening ("shrmp"; not "dry", "pd")."""
+    return len(token) >= 3 and token.isalpha() and _VOWELS_Y.isdisjoint(token[1:])
 
 
 def _next_to_explained(slot: Slot, slots: Sequence[Slot], explained: Sequence[bool]) -> bool:
@@ -1200,8 +1489,11 @@ FEATURES = (
     words_equal,
     phrase_overlap,
     implied_name,
+    kind_of_good,
     word_order,
     head_noun,
+    input_named,
+    article_of_material,
     secondary_head,
     unexplained_words,
     misspelling,
@@ -1212,6 +1504,7 @@ FEATURES = (
     hs_shared,
     hs_broader,
     hs_less_specific,
+    hs_wider_good,
     padded_code,
     code_and_words_agree,
     code_without_words,

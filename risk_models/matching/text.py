@@ -31,7 +31,8 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø"
 _ELISION = re.compile(r"\b(?:d|l|qu|j|n)['’](?=\w)")
 _APOSTROPHE = re.compile(r"['’`´]")
 _TOKEN = re.compile(r"[0-9a-z]+|[;,:()\[\]{}/|\n\t]+|\s[-–—]+\s")
-_NUMBER_LIKE = re.compile(r"^\d[\d.]*[a-z]{0,4}$|^[a-z]{1,4}\d[\d.]*[a-z]?$|^\d+x\d+[a-z]*$")
+# A number with a unit or a counted noun ("180gsm", "4drawer"), a model code, or a size.
+_NUMBER_LIKE = re.compile(r"^\d[\d.]*[a-z]*$|^[a-z]{1,4}\d[\d.]*[a-z]?$|^\d+x\d+[a-z]*$")
 
 # Irregular plurals that suffix rules get wrong; both forms fold to the same stem.
 _IRREGULAR = {

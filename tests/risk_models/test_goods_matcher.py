@@ -305,3 +305,160 @@ def test_match_many_keeps_order_and_matches_each_distinct_string_once():
     assert results[0] is results[3]  # the same string is matched once
     assert results[1].candidates == results[0].candidates  # same words, same answer
     assert [bool(r.candidates) for r in results] == [True, True, False, True, False]
+
+
+# -- reading: hyphens, negations, languages -------------------------------------------------
+
+
+SMALL = GoodsMatcher(
+    [
+        good("furniture", "Furniture", ["cabinets", "wardrobes"]),
+        good("drawers", "Drawers", ["chests of drawers"]),
+        good("hair", "Hair Products", ["hair extensions", "wigs"]),
+        good("clips", "Fashion Accessories", ["hair clips"]),
+        good("soy", "Soybeans", ["soya beans"]),
+        good("modified", "Modified Starch", ["modified starch"]),
+        good("shrimp", "Shrimp", ["prawns"]),
+        good("prepared", "Prepared Shrimp", ["cooked prawns"], kind="derived", inputs=["shrimp"]),
+        good("tea", "Tea", ["black tea"]),
+    ]
+)
+
+
+def test_a_count_joined_to_a_noun_is_a_size_not_the_main_noun():
+    best = SMALL.match("oak filing cabinet 4-drawer").best
+    assert best is not None and best.id == "furniture"
+    assert LIMITS.decide(best.score) == "accepted"
+    assert SMALL.analyse("oak filing cabinet 4-drawer").slots[-1].word == "cabinet"
+
+
+def test_a_word_hyphenated_to_a_particle_is_no_main_noun():
+    analysis = SMALL.analyse("human hair extensions clip-in")
+    assert analysis.slots[analysis.heads[0]].word == "extensions"
+    assert SMALL.match("human hair extensions clip-in").best.id == "hair"
+
+
+def test_non_takes_only_the_next_word_and_not_takes_the_rest_of_the_phrase():
+    assert SMALL.match("Non-GMO soybeans").best.id == "soy"
+    assert SMALL.match("soybeans, non GMO").best.id == "soy"
+    words = [s.word for s in SMALL.analyse("starch, not modified").slots]
+    assert words == ["starch"]
+
+
+def test_or_not_leaves_out_the_qualifier_it_follows():
+    words = [s.word for s in SMALL.analyse("Prawns, in shell or not, cooked or not").slots]
+    assert words == ["prawns"]
+    result = SMALL.match("Prawns, in shell or not, cooked or not")
+    assert result.best is not None and result.best.id == "shrimp" and result.derived is None
+    whether = [s.word for s in SMALL.analyse("Prawns, whether or not cooked").slots]
+    assert whether == ["prawns"]
+
+
+def test_an_accented_word_folding_onto_an_english_stop_word_keeps_its_meaning(
+    matcher: GoodsMatcher,
+):
+    assert decided(matcher, "thé vert en sachets") == ("accepted", "Tea")
+    assert [s.word for s in matcher.analyse("thé vert en sachets").slots][:2] == ["the", "vert"]
+    assert [s.word for s in SMALL.analyse("the black tea").slots] == ["black", "tea"]
+
+
+# -- kinds of goods, renamed goods, inputs and articles ----------------------------------------
+
+
+KINDS = GoodsMatcher(
+    [
+        good("fish", "Fish", ["anchovies", "sardines"]),
+        good("dried-fish", "Dried Fish", ["stockfish"]),
+        good("gloves", "Gloves", ["mittens", "work gloves"]),
+        good("rubber-gloves", "Rubber Gloves", ["latex gloves"]),
+        good("rubber", "Rubber", ["natural rubber"]),
+        good("leather", "Leather", ["tanned leather"], inputs=["cattle"]),
+        good("cattle", "Cattle", ["cows"]),
+        good("brassware", "Brassware", ["brass items"]),
+        good("furniture", "Furniture", ["sofas"]),
+    ]
+)
+
+
+def test_the_qualifier_of_a_more_specific_good_makes_it_that_good():
+    best = KINDS.match("dried salted anchovies").best
+    assert best is not None and best.id == "dried-fish"
+    kind = next(f for f in best.features if f.name == "kind_of_good")
+    assert (kind.query_value, kind.reference_value) == ("Fish", "Dried Fish")
+    assert KINDS.match("anchovies in brine").best.id == "fish"
+
+
+def test_a_qualifier_made_of_counts_and_one_only_with_something_does_not():
+    assert KINDS.match("mittens of vulcanised rubber").best.id == "rubber-gloves"
+    assert KINDS.match("knitted mittens with rubber dots").best.id == "gloves"
+
+
+def test_a_good_renamed_between_editions_is_found_under_its_latest_name():
+    renamed = GoodsMatcher(
+        [
+            good("jute-old", "Textiles (jute)", ["hessian cloth"], hs=["5310"]),
+            good("jute", "Jute (textiles)", ["jute bags"], hs=["5310"]),
+        ],
+        latest=["jute"],
+    )
+    assert renamed.match("hessian cloth").best.id == "jute"
+    assert renamed.match("Textiles (jute)").best.id == "jute"
+    assert [c.id for c in renamed.match("5310.10").candidates] == ["jute"]
+
+
+def test_a_main_noun_naming_an_input_of_the_good_is_no_other_thing():
+    best = KINDS.match("cow leather, tanned").best
+    assert best is not None and best.id == "leather"
+    assert "input_named" in {f.name for f in best.features}
+    assert KINDS.match("cow milk").best is None or KINDS.match("cow milk").best.id == "cattle"
+
+
+def test_a_name_for_articles_of_a_material_covers_an_article_no_good_names():
+    best = KINDS.match("brass candle holder").best
+    assert best is not None and best.id == "brassware"
+    assert LIMITS.decide(best.score) == "accepted"
+    assert "article_of_material" in {f.name for f in best.features}
+    # An article another good is named for stays that good's.
+    assert KINDS.match("brass sofa").best.id == "furniture"
+
+
+def test_vowel_less_shortenings_of_catalogue_words_are_read_as_the_word():
+    assert KINDS.match("DRD ANCHVS").best.id == "dried-fish"
+    assert [s.forms for s in KINDS.analyse("DRD ANCHVS").slots] == [
+        ("drd", "dried"),
+        ("anchv", "anchovi"),
+    ]
+    shortened = KINDS.match("frzn srdns 12x425g").best
+    assert shortened is not None and shortened.id == "fish"
+    assert LIMITS.decide(shortened.score) == "accepted"
+    assert "misspelling" not in {f.name for f in shortened.features}
+
+
+def test_equally_covered_names_of_a_good_are_all_weighed():
+    perch = GoodsMatcher(
+        [good("fish", "Fish", ["fish fillets"]), good("perch", "Perch (fish)", ["perch fillets"])]
+    )
+    best = perch.match("fish fillets, frozen, of perch").best
+    assert best is not None and best.id == "perch"
+    assert "word_order" not in {f.name for f in best.features}
+
+
+# -- codes ------------------------------------------------------------------------------------
+
+
+def test_the_nomenclature_edition_may_prefix_a_code():
+    assert parse_code("HS2022 8541.43") == ("854143", False)
+    assert parse_code("HS2017 0901.11") == ("090111", False)
+
+
+def test_of_goods_sharing_a_heading_the_one_traded_under_fewer_headings_leads():
+    shared = GoodsMatcher(
+        [
+            good("cereals", "Cereal Grains", hs=["1001", "1005", "1006", "1008"]),
+            good("rice", "Rice", hs=["1006"]),
+        ]
+    )
+    result = shared.match("1006.30")
+    assert [c.id for c in result.candidates] == ["rice", "cereals"]
+    assert "hs_wider_good" in {f.name for f in result.candidates[1].features}
+    assert LIMITS.decide(result.candidates[0].score) == "review"
