@@ -14,6 +14,7 @@ def register_web(app: Flask) -> None:
         goods,
         lists,
         pages,
+        reports,
         review,
         vendor_check,
     )
@@ -28,3 +29,4 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(vendor_check.bp)
     app.register_blueprint(assessments.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(reports.bp)
