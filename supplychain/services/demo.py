@@ -1,9 +1,10 @@
-"""Demo data for a development installation: an importer organisation and its first user."""
+"""Demo data for a development installation: importer, owner, sample assessment, draft report."""
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -57,6 +58,8 @@ def seed_demo(env_name: str, *, reset_password: bool = False) -> DemoSeed:
         accounts.set_password(user, password)
     if (assessed := seed_sample_assessment(organisation, user)) is not None:
         created.append(assessed)
+    if (drafted := seed_sample_report(organisation, user)) is not None:
+        created.append(drafted)
     return DemoSeed(organisation=organisation, user=user, password=password, created=created)
 
 
@@ -83,3 +86,34 @@ def seed_sample_assessment(organisation: Organisation, user: User) -> str | None
     db.session.commit()
     assessment = pipeline.run_assessment(assessment.id)
     return f"sample assessment {assessment.id} of {SAMPLE_LIST.name} ({assessment.status})"
+
+
+def seed_sample_report(organisation: Organisation, user: User) -> str | None:
+    """Draft an S-211 report on the sample assessment, unless the demo has a report already.
+
+    The report covers last year, in English and French, drafted from the evidence like any
+    new report; the rest is left for the person trying the demo to fill in.
+    """
+    from supplychain.models.assessments import Assessment, Upload
+    from supplychain.models.reports import Report
+    from supplychain.services import reports
+    from supplychain.services.access import Principal
+
+    if db.session.scalar(sa.select(Report.id).where(Report.organisation_id == organisation.id)):
+        return None
+    sample = db.session.scalar(
+        sa.select(Assessment)
+        .join(Upload, Upload.id == Assessment.upload_id)
+        .where(
+            Assessment.organisation_id == organisation.id,
+            Assessment.status == "done",
+            Upload.filename == SAMPLE_LIST.name,
+        )
+        .order_by(Assessment.id.desc())
+    )
+    if sample is None:
+        return None
+    principal = Principal(organisation=organisation, role="owner", user=user)
+    year = date.today().year - 1
+    report = reports.create_report(principal, year, [sample.id], "both")
+    return f"draft S-211 report {report.id} for {year} on sample assessment {sample.id}"
