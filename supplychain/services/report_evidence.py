@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from reference_data import ReferenceData, normalise_name
+from reference_data import ReferenceData, Source, normalise_name
 from supplychain.errors import Conflict
 from supplychain.extensions import db
 from supplychain.models.assessments import Assessment, AssessmentLine, AssessmentScore
@@ -127,13 +127,20 @@ def cited_sources(assessment_ids: Sequence[int]) -> list[tuple[str, str]]:
     return list(cited)
 
 
+def _edition(source: Source) -> str:
+    """Return an edition that reads the same in every language."""
+    return source.edition if " " not in source.edition.strip() else source.published
+
+
 def source_editions(
     cited: Iterable[tuple[str, str]], reference: ReferenceData, reference_versions: set[str]
 ) -> tuple[SourceEdition, ...]:
     """Describe the cited datasets from the manifest, in manifest order.
 
     The manifest's edition is used when the assessments ran on the reference data in use;
-    otherwise the edition the factor recorded, which is what that run used.
+    otherwise the edition the factor recorded, which is what that run used. An edition the
+    manifest writes as a phrase ("FY2026 (to 2026-01-29)") is given as its publication date
+    instead: the report prints editions in English and French alike.
     """
     current = reference_versions == {reference.version}
     order = {source.id: index for index, source in enumerate(reference.sources)}
@@ -146,7 +153,7 @@ def source_editions(
             id=dataset,
             title=known.title if known else dataset,
             publisher=known.publisher if known else "",
-            edition=known.edition if known and current else edition,
+            edition=_edition(known) if known and current else edition,
         )
     return tuple(sorted(editions.values(), key=lambda s: (order.get(s.id, len(order)), s.id)))
 

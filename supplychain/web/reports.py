@@ -520,10 +520,8 @@ def questionnaire(report_id: int) -> str | tuple[str, int] | BaseResponse:
             if q.details and (q.id in shown_before or q.id == "other_laws"):
                 text = request.form.get(f"answer-{q.details_key}", "")
                 change[q.details_key] = text if text.strip() else None
-        typed = {**answers, **{k: v for k, v in change.items() if v is not None}}
-        for key, value in change.items():
-            if value is None:
-                typed.pop(key, None)
+        # What the person typed, to show again if the answers are refused.
+        typed = {k: v for k, v in {**answers, **change}.items() if v is not None}
         if _form_ok():
             try:
                 reports.update_report(report, principal, answers=change)

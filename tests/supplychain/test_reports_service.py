@@ -17,6 +17,7 @@ from supplychain.reporting.export import validation_errors
 from supplychain.reporting.i18n import t
 from supplychain.services import reports
 from supplychain.services.access import Principal
+from supplychain.services.refdata import get_reference
 from tests.supplychain.account_builders import make_org, make_user
 from tests.supplychain.report_builders import (
     MORE_SUPPLIERS_CSV,
@@ -117,6 +118,10 @@ def test_the_evidence_comes_from_the_stored_summary_without_reading_lines(app, r
         summary["insufficient_data_lines"] / summary["lines"]
     )
     assert {s.id for s in evidence.sources} >= {"ilab-tvpra-2022", "us-tip-2025"}
+    # Editions the manifest writes as an English phrase are given by their publication date.
+    withhold = next(s for s in evidence.sources if s.id == "cbp-wro-findings")
+    manifest = get_reference(app.config).source("cbp-wro-findings")
+    assert " " in manifest.edition and withhold.edition == manifest.published
 
 
 def test_a_report_on_two_assessments_counts_shared_suppliers_once(app, owner, assessment):
