@@ -63,17 +63,22 @@ def enqueue(assessment: Assessment) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     mode = job_mode(app.config)
     if mode == "inline":
-        run(assessment.id)
+        run(assessment.id, assessment.job_id)
         return
     session = db.session()
     session.info.setdefault(_PENDING, []).append((app, mode, assessment.id, assessment.job_id))
 
 
-def run(assessment_id: int) -> str:
-    """Run one assessment job in the current app context; return its final status."""
+def run(assessment_id: int, job_id: str | None = None) -> str:
+    """Run one assessment job in the current app context; return its final status.
+
+    With `job_id`, the job runs only if it is still the assessment's job and the assessment
+    waits for it: a job superseded by a rerun, or already taken by another worker, does
+    nothing (so two jobs never write the same assessment's lines).
+    """
     from supplychain.services.pipeline import run_assessment
 
-    return run_assessment(assessment_id).status
+    return run_assessment(assessment_id, job_id=job_id).status
 
 
 @event.listens_for(FlaskSession, "after_commit")
@@ -82,7 +87,7 @@ def _dispatch(session: Any) -> None:
     for app, mode, assessment_id, job_id in session.info.pop(_PENDING, ()):
         try:
             if mode == "thread":
-                _start_thread(app, assessment_id)
+                _start_thread(app, assessment_id, job_id)
             else:
                 _enqueue_rq(app, assessment_id, job_id)
         except Exception as exc:  # the queue is down: say so on the row, do not fail the commit
@@ -111,10 +116,10 @@ def _mark_failed(app: Flask, assessment_id: int, message: str) -> None:
 # Threads -------------------------------------------------------------------------------------
 
 
-def _start_thread(app: Flask, assessment_id: int) -> threading.Thread:
+def _start_thread(app: Flask, assessment_id: int, job_id: str | None) -> threading.Thread:
     thread = threading.Thread(
         target=_run_in_thread,
-        args=(app, assessment_id),
+        args=(app, assessment_id, job_id),
         name=f"assessment-{assessment_id}",
         daemon=True,
     )
@@ -124,10 +129,10 @@ def _start_thread(app: Flask, assessment_id: int) -> threading.Thread:
     return thread
 
 
-def _run_in_thread(app: Flask, assessment_id: int) -> None:
+def _run_in_thread(app: Flask, assessment_id: int, job_id: str | None) -> None:
     try:
         with app.app_context():  # its own context, so its own scoped session
-            run(assessment_id)
+            run(assessment_id, job_id)
     except Exception:  # run_assessment records failures; this is a last resort for the log
         log.exception("assessment %s: the job thread failed", assessment_id)
     finally:
@@ -168,7 +173,7 @@ def queue(config: Any, connection: Any = None) -> Queue:
 def _enqueue_rq(app: Flask, assessment_id: int, job_id: str | None) -> None:
     queue(app.config).enqueue_call(
         "supplychain.jobs.run_job",
-        args=(assessment_id,),
+        args=(assessment_id, job_id),
         job_id=job_id,
         timeout=int(app.config["JOBS_TIMEOUT"]),
         result_ttl=24 * 3600,
@@ -177,18 +182,18 @@ def _enqueue_rq(app: Flask, assessment_id: int, job_id: str | None) -> None:
     )
 
 
-def run_job(assessment_id: int) -> str:
+def run_job(assessment_id: int, job_id: str | None = None) -> str:
     """The RQ job: run the assessment in the worker's app context (or a new app's)."""
     if has_app_context():
         if _worker_pid is not None and os.getpid() != _worker_pid:
             # A forked work horse must not share the parent's database connections.
             db.engine.dispose(close=False)
-        return run(assessment_id)
+        return run(assessment_id, job_id)
     from supplychain.app import create_app
 
     app = create_app()
     with app.app_context():
-        return run(assessment_id)
+        return run(assessment_id, job_id)
 
 
 def run_worker(

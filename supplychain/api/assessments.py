@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -152,7 +153,17 @@ class LinesQuerySchema(Schema):
     country = fields.String(metadata={"description": "ISO alpha-3, or none"})
     good = fields.String(metadata={"description": "good id, or none"})
     supplier = fields.String(metadata={"description": "the supplier name as uploaded"})
-    decision = fields.String(validate=validate.OneOf(assessment_service.DECISIONS))
+    decision = fields.String(
+        validate=validate.OneOf(assessment_service.DECISIONS),
+        metadata={
+            "description": "review (a match waits for a person), settled (none does), "
+            "accepted, none (a string matched nothing), judged (a person decided), "
+            "insufficient (insufficient data)"
+        },
+    )
+    problems = fields.String(
+        validate=validate.OneOf(["yes"]), metadata={"description": "yes: rows with problems"}
+    )
     q = fields.String(metadata={"description": "text in supplier, product, country or HS code"})
 
 
@@ -229,6 +240,62 @@ class LinesPageSchema(Schema):
     next_after = fields.String(
         allow_none=True, metadata={"description": "pass as `after` for the next page"}
     )
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(
+        load_default=50, validate=validate.Range(min=1, max=assessment_service.MAX_PER_PAGE)
+    )
+
+
+class RowProblemSchema(Schema):
+    column = fields.String(allow_none=True, metadata={"description": "the file's header"})
+    field = fields.String(allow_none=True, metadata={"description": "what it was read as"})
+    value = fields.String(allow_none=True, metadata={"description": "the cell, as written"})
+    reason = fields.String()
+    code = fields.String(metadata={"description": "bad_spend, unknown_currency, ..."})
+
+
+class ProblemRowSchema(Schema):
+    row_number = fields.Integer()
+    problems = fields.List(fields.Nested(RowProblemSchema))
+
+
+class ProblemsPageSchema(Schema):
+    items = fields.List(fields.Nested(ProblemRowSchema))
+    total = fields.Integer(metadata={"description": "rows with problems"})
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class UploadListSchema(Schema):
+    items = fields.List(fields.Nested(UploadSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class AssessmentBriefSchema(Schema):
+    id = fields.Integer()
+    upload_id = fields.Integer()
+    previous_id = fields.Integer(allow_none=True)
+    filename = fields.String()
+    status = fields.String()
+    stage = fields.String()
+    progress = fields.Float()
+    error = fields.String(allow_none=True)
+    lines = fields.Integer(allow_none=True)
+    model = fields.Nested(AssessmentModelSchema)
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class AssessmentListSchema(Schema):
+    items = fields.List(fields.Nested(AssessmentBriefSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
 
 
 class CompareQuerySchema(Schema):
@@ -403,8 +470,64 @@ def _start(principal: Principal, upload: Upload) -> Assessment | None:
 # Uploads -------------------------------------------------------------------------------------
 
 
+def _upload(upload: Upload, made: list[int]) -> dict[str, Any]:
+    stored = upload.mapping or {}
+    return {
+        "id": upload.id,
+        "filename": upload.filename,
+        "content_type": upload.content_type,
+        "size_bytes": upload.size_bytes,
+        "sha256": upload.sha256,
+        "sheet": upload.sheet,
+        "mapping": stored,
+        "needs_mapping": bool(
+            stored.get("source") == "proposed" and stored.get("needs_confirmation")
+        ),
+        "rows_read": upload.rows_read,
+        "rows_with_problems": upload.rows_with_problems,
+        "created_at": upload.created_at,
+        "assessments": made,
+    }
+
+
+def _assessment_ids(organisation_id: int, upload_ids: list[int]) -> dict[int, list[int]]:
+    """Return the assessments made from each upload, newest first."""
+    made: dict[int, list[int]] = {upload_id: [] for upload_id in upload_ids}
+    query = (
+        sa.select(Assessment.upload_id, Assessment.id)
+        .where(Assessment.organisation_id == organisation_id, Assessment.upload_id.in_(upload_ids))
+        .order_by(Assessment.id.desc())
+    )
+    for upload_id, assessment_id in db.session.execute(query):
+        made[upload_id].append(assessment_id)
+    return made
+
+
 @blp.route("/uploads")
 class Uploads(MethodView):
+    @blp.doc(security=BEARER_SECURITY)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, UploadListSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the organisation's uploads, newest first, with the assessments made from them."""
+        principal = require_org()
+        query = scoped_select(Upload, principal.organisation_id)
+        total = db.session.scalar(query.with_only_columns(sa.func.count()).order_by(None)) or 0
+        rows = list(
+            db.session.scalars(
+                query.order_by(Upload.id.desc())
+                .limit(args["per_page"])
+                .offset((args["page"] - 1) * args["per_page"])
+            )
+        )
+        made = _assessment_ids(principal.organisation_id, [row.id for row in rows])
+        return {
+            "items": [_upload(row, made[row.id]) for row in rows],
+            "total": total,
+            "page": args["page"],
+            "per_page": args["per_page"],
+        }
+
     @blp.doc(security=BEARER_SECURITY)
     @blp.arguments(UploadFileSchema, location="files")
     @blp.arguments(UploadFormSchema, location="form")
@@ -460,28 +583,8 @@ class UploadResource(MethodView):
         """Describe an upload: the file, its mapping, and the assessments made from it."""
         principal = require_org()
         upload = get_scoped(Upload, upload_id, principal.organisation_id)
-        made = db.session.scalars(
-            scoped_select(Assessment, principal.organisation_id)
-            .where(Assessment.upload_id == upload.id)
-            .order_by(Assessment.id.desc())
-        )
-        stored = upload.mapping or {}
-        return {
-            "id": upload.id,
-            "filename": upload.filename,
-            "content_type": upload.content_type,
-            "size_bytes": upload.size_bytes,
-            "sha256": upload.sha256,
-            "sheet": upload.sheet,
-            "mapping": stored,
-            "needs_mapping": bool(
-                stored.get("source") == "proposed" and stored.get("needs_confirmation")
-            ),
-            "rows_read": upload.rows_read,
-            "rows_with_problems": upload.rows_with_problems,
-            "created_at": upload.created_at,
-            "assessments": [assessment.id for assessment in made],
-        }
+        made = _assessment_ids(principal.organisation_id, [upload.id])
+        return _upload(upload, made[upload.id])
 
 
 @blp.route("/uploads/<int:upload_id>/mapping")
@@ -502,6 +605,55 @@ class UploadMapping(MethodView):
 
 
 # Assessments ---------------------------------------------------------------------------------
+
+
+@blp.route("/assessments")
+class Assessments(MethodView):
+    @blp.doc(security=BEARER_SECURITY)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, AssessmentListSchema)
+    def get(self, args: dict[str, Any]) -> dict[str, Any]:
+        """List the organisation's assessments, newest first (without their summaries)."""
+        principal = require_org()
+        query = scoped_select(Assessment, principal.organisation_id)
+        total = db.session.scalar(query.with_only_columns(sa.func.count()).order_by(None)) or 0
+        rows = list(
+            db.session.scalars(
+                query.order_by(Assessment.id.desc())
+                .limit(args["per_page"])
+                .offset((args["page"] - 1) * args["per_page"])
+            )
+        )
+        files: dict[int, str] = dict(
+            db.session.execute(  # type: ignore[arg-type]
+                sa.select(Upload.id, Upload.filename).where(
+                    Upload.organisation_id == principal.organisation_id,
+                    Upload.id.in_({row.upload_id for row in rows}),
+                )
+            ).all()
+        )
+        return {
+            "items": [
+                {
+                    "id": row.id,
+                    "upload_id": row.upload_id,
+                    "previous_id": row.previous_id,
+                    "filename": files.get(row.upload_id, ""),
+                    "status": row.status,
+                    "stage": row.stage,
+                    "progress": row.progress,
+                    "error": row.error,
+                    "lines": (row.summary or {}).get("lines") if row.status == "done" else None,
+                    "model": assessment_service.model_info(row),
+                    "created_at": row.created_at,
+                    "finished_at": row.finished_at,
+                }
+                for row in rows
+            ],
+            "total": total,
+            "page": args["page"],
+            "per_page": args["per_page"],
+        }
 
 
 @blp.route("/assessments/<int:assessment_id>")
@@ -556,6 +708,53 @@ class LineResource(MethodView):
         principal = require_org()
         assessment = _scoped_assessment(principal, assessment_id)
         return assessment_service.line_detail(assessment, row_number)
+
+
+@blp.route("/assessments/<int:assessment_id>/problems")
+class Problems(MethodView):
+    @blp.doc(security=BEARER_SECURITY)
+    @blp.arguments(PageQuerySchema, location="query")
+    @blp.response(200, ProblemsPageSchema)
+    @blp.alt_response(404, **PROBLEM)
+    def get(self, args: dict[str, Any], assessment_id: int) -> dict[str, Any]:
+        """List the rows with problems: row number, and each problem's column, value and reason.
+
+        Every row is kept (and scored with what it gives); these are the values that could
+        not be read. `GET .../problems.csv` downloads them all.
+        """
+        principal = require_org()
+        assessment = _scoped_assessment(principal, assessment_id)
+        page, per_page = args["page"], args["per_page"]
+        total = assessment_service.count_lines(assessment, {"problems": "yes"})
+        rows = []
+        if (page - 1) * per_page < total:
+            # Skipping costs a pass over the rows before the page; pages are rarely deep here.
+            listed = exports.problem_lines(assessment, limit=page * per_page)
+            rows = list(listed)[(page - 1) * per_page :]
+        return {
+            "items": [{"row_number": row, "problems": problems} for row, problems in rows],
+            "total": total,
+            "page": page,
+            "per_page": per_page,
+        }
+
+
+@blp.route("/assessments/<int:assessment_id>/problems.csv")
+class ProblemsCsv(MethodView):
+    @blp.doc(
+        security=BEARER_SECURITY,
+        responses={"200": {"description": "CSV (UTF-8 with BOM)", "content": {"text/csv": {}}}},
+    )
+    @blp.alt_response(404, **PROBLEM)
+    def get(self, assessment_id: int) -> Response:
+        """Download every problem of every row: row, column, field, value, reason, code."""
+        principal = require_org()
+        assessment = _scoped_assessment(principal, assessment_id)
+        return _download(
+            exports.problems_csv(assessment),
+            f"assessment-{assessment.id}-problems.csv",
+            "text/csv; charset=utf-8",
+        )
 
 
 @blp.route("/assessments/<int:assessment_id>/rerun")

@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.sql import operators
 
 from risk_models.scoring.questions import questions_for
 from supplychain.errors import InvalidInput, NotFound
@@ -31,12 +32,16 @@ from supplychain.services.pipeline import line_score
 from supplychain.services.refdata import get_reference
 
 BANDS = ("Low", "Medium", "High", "Critical")
-FILTERS = ("band", "country", "good", "supplier", "decision", "q")
-DECISIONS = ("accepted", "review", "none", "judged")
+FILTERS = ("band", "country", "good", "supplier", "decision", "problems", "q")
+# A line's matches: "review" (one waits for a person), "settled" (none does), "accepted" (one
+# was accepted), "none" (one of its strings matched nothing), "judged" (a person decided one);
+# "insufficient": its score says insufficient data.
+DECISIONS = ("review", "settled", "accepted", "none", "judged", "insufficient")
 SORTS = ("row", "-row", "-score", "score", "supplier", "country")
 MAX_PER_PAGE = 500
 REASONS = 3  # factors quoted as a line's reasons
 NONE = "none"  # the filter value for "no country" / "no listed good"
+YES = ("yes", "true", "1")
 
 _line = AssessmentLine
 
@@ -60,43 +65,63 @@ def model_info(assessment: Assessment) -> dict[str, Any]:
 
 
 # Filters and sorting -------------------------------------------------------------------------
+#
+# A page at a million lines stays fast because each query is answered from an index, read in
+# the listing's order where the filter keeps many lines, or through the filter's index where
+# it keeps few (those are then sorted, a few thousand at most). Which of the two is cheaper
+# depends on how many lines the filter keeps, which the summary knows for single filters on
+# band, country, good and decision (else it is counted, on the filter's index). The query
+# planner cannot know it: without per-value statistics it guesses, and a wrong guess reads a
+# million index entries for a rare filter. So the plan is chosen here, by writing the columns
+# the other way in expressions an index cannot serve (`+ 0`, `|| ''`).
 
 
-def _filtered(assessment: Assessment, filters: Mapping[str, Any]) -> sa.Select[Any]:
-    query = sa.select(_line).where(
-        _line.assessment_id == assessment.id,
-        _line.organisation_id == assessment.organisation_id,
-    )
+def _conditions(
+    assessment: Assessment, filters: Mapping[str, Any], *, indexed: bool = True
+) -> list[Any]:
+    """Return the WHERE conditions of the filters; `indexed=False` keeps them off indexes."""
+
+    def col(column: Any) -> Any:
+        return column if indexed else sa.func.coalesce(column, "")
+
     unknown = set(filters) - set(FILTERS)
     if unknown:
         raise InvalidInput(f"Unknown filter {sorted(unknown)[0]!r}; use {', '.join(FILTERS)}.")
+    where: list[Any] = []
     band = filters.get("band")
     if band:
         if band not in BANDS:
             raise InvalidInput(f"{band!r} is not a band; use {', '.join(BANDS)}.")
-        query = query.where(_line.band == band)
+        where.append(col(_line.band) == band)
     country = filters.get("country")
     if country:
-        query = query.where(
+        where.append(
             _line.country_iso3.is_(None)
-            if country.lower() == NONE
-            else _line.country_iso3 == country.strip().upper()
+            if country.strip().lower() == NONE
+            else col(_line.country_iso3) == country.strip().upper()
         )
     good = filters.get("good")
     if good:
-        query = query.where(
-            _line.good_id.is_(None) if good.lower() == NONE else _line.good_id == good.strip()
+        where.append(
+            _line.good_id.is_(None)
+            if good.strip().lower() == NONE
+            else col(_line.good_id) == good.strip()
         )
     supplier = filters.get("supplier")
     if supplier:
-        query = query.where(_line.supplier_name == supplier)
+        where.append(col(_line.supplier_name) == supplier)
     decision = filters.get("decision")
     if decision:
-        query = query.where(_decision_filter(assessment, decision))
+        where.append(_decision_filter(assessment, decision, indexed=indexed))
+    problems = filters.get("problems")
+    if problems:
+        if str(problems).strip().lower() not in YES:
+            raise InvalidInput(f"problems={problems!r}: use problems=yes, or leave it out.")
+        where.append(_line.problems.is_not(None))
     text = (filters.get("q") or "").strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
+        where.append(
             sa.or_(
                 *(
                     column.ilike(pattern, escape="\\")
@@ -109,40 +134,88 @@ def _filtered(assessment: Assessment, filters: Mapping[str, Any]) -> sa.Select[A
                 )
             )
         )
-    return query
+    return where
 
 
-def _decision_filter(assessment: Assessment, decision: str) -> sa.ColumnElement[bool]:
-    """Lines with at least one match in that decision ("judged": one a person decided)."""
-    if decision not in DECISIONS:
-        raise InvalidInput(f"{decision!r} is not a match decision; use {', '.join(DECISIONS)}.")
-    matches = sa.select(AssessmentMatch.id).where(AssessmentMatch.assessment_id == assessment.id)
-    if decision == "judged":
-        matches = matches.where(AssessmentMatch.judged.is_(True))
-    else:
-        matches = matches.where(AssessmentMatch.decision == decision)
-    return sa.or_(
-        _line.good_match_id.in_(matches),
-        _line.country_match_id.in_(matches),
-        _line.supplier_match_id.in_(matches),
+def _filtered(
+    assessment: Assessment, filters: Mapping[str, Any], *, indexed: bool = True
+) -> sa.Select[Any]:
+    return sa.select(_line).where(
+        _line.assessment_id == assessment.id,
+        _line.organisation_id == assessment.organisation_id,
+        *_conditions(assessment, filters, indexed=indexed),
     )
 
 
-def _order(sort: str) -> list[Any]:
+def _decision_filter(
+    assessment: Assessment, decision: str, *, indexed: bool = True
+) -> sa.ColumnElement[bool]:
+    """Lines by their matches' decisions (see DECISIONS)."""
+
+    def col(column: Any) -> Any:
+        return column if indexed else column + 0
+
+    if decision not in DECISIONS:
+        raise InvalidInput(f"{decision!r} is not a match decision; use {', '.join(DECISIONS)}.")
+    if decision == "insufficient":
+        scores = sa.select(AssessmentScore.id).where(
+            AssessmentScore.assessment_id == assessment.id,
+            AssessmentScore.insufficient_data.is_(True),
+        )
+        return col(_line.score_id).in_(scores)
+    matches = sa.select(AssessmentMatch.id).where(AssessmentMatch.assessment_id == assessment.id)
+    if decision == "judged":
+        matches = matches.where(AssessmentMatch.judged.is_(True))
+    elif decision == "settled":
+        matches = matches.where(AssessmentMatch.decision == "review")
+    else:
+        matches = matches.where(AssessmentMatch.decision == decision)
+    columns = tuple(
+        col(column)
+        for column in (_line.good_match_id, _line.country_match_id, _line.supplier_match_id)
+    )
+    if decision == "settled":  # no match waiting for a person (NULL ids are no match at all)
+        return sa.not_(sa.or_(*(sa.and_(c.is_not(None), c.in_(matches)) for c in columns)))
+    return sa.or_(*(column.in_(matches) for column in columns))
+
+
+def _order(sort: str, *, indexed: bool = True) -> list[Any]:
+    """Return the ORDER BY of a sort; `indexed=False` sorts the filtered lines instead.
+
+    Ties are broken by row. For supplier and country that is the line id, which follows the
+    row order within an assessment (lines are inserted in row order) and which SQLite keeps
+    at the end of every index: the (assessment, supplier) index then gives the whole order.
+    """
+
+    def col(column: Any) -> Any:
+        return column if indexed else column + 0
+
     if sort == "row":
-        return [_line.row_number]
+        return [col(_line.row_number)]
     if sort == "-row":
-        return [_line.row_number.desc()]
+        return [col(_line.row_number).desc()]
     if sort == "-score":
         # Both descending, so the (assessment_id, score, row_number) index is read backwards.
-        return [_line.score.desc(), _line.row_number.desc()]
+        return [col(_line.score).desc(), col(_line.row_number).desc()]
     if sort == "score":
-        return [_line.score, _line.row_number]
+        return [col(_line.score), col(_line.row_number)]
     if sort == "supplier":
-        return [_line.supplier_name, _line.row_number]
+        name = _line.supplier_name if indexed else _line.supplier_name.concat("")
+        return [name, col(_line.id)]
     if sort == "country":
-        return [_line.country_iso3, _line.row_number]
+        iso3 = _line.country_iso3 if indexed else sa.func.coalesce(_line.country_iso3, "")
+        return [iso3, col(_line.id)]
     raise InvalidInput(f"{sort!r} is not a sort order; use {', '.join(SORTS)}.")
+
+
+def _reversed(order: list[Any]) -> list[Any]:
+    """Return the opposite order (for the last pages: read from the other end)."""
+    return [
+        clause.element
+        if isinstance(clause, sa.UnaryExpression) and clause.modifier is operators.desc_op
+        else clause.desc()
+        for clause in order
+    ]
 
 
 def cursor(item: Mapping[str, Any], sort: str) -> str:
@@ -167,6 +240,50 @@ def _after(query: sa.Select[Any], sort: str, after: str) -> sa.Select[Any]:
     raise InvalidInput(f"Sort {sort!r} pages by number only (no `after`).")
 
 
+def known_total(assessment: Assessment, filters: Mapping[str, Any]) -> int | None:
+    """Return how many lines a single filter keeps when the summary says it, else None."""
+    figures = assessment.summary if assessment.status == "done" else None
+    if not figures:
+        return None
+    if not filters:
+        return int(figures.get("lines", 0))
+    if len(filters) != 1:
+        return None
+    ((name, value),) = filters.items()
+    value = str(value).strip()
+    if name == "band":
+        by_band = figures.get("lines_by_band") or {}
+        return int(by_band[value]) if value in by_band else None
+    if name == "problems":
+        known = figures.get("rows_with_problems")
+        return int(known) if known is not None and value.lower() in YES else None
+    if name == "decision":
+        by_decision = figures.get("lines_by_decision") or {}
+        return int(by_decision[value]) if value in by_decision else None
+    if name in ("country", "good"):
+        key, field = ("by_country", "iso3") if name == "country" else ("by_good", "id")
+        groups = figures.get(key)
+        if groups is None:
+            return None
+        wanted = None if value.lower() == NONE else (value.upper() if name == "country" else value)
+        return sum(int(g.get("lines") or 0) for g in groups if g.get(field) == wanted)
+    return None
+
+
+def count_lines(assessment: Assessment, filters: Mapping[str, Any] | None = None) -> int:
+    """Return how many lines the filters keep (from the summary when it knows)."""
+    filters = _clean(filters)
+    known = known_total(assessment, filters)
+    if known is not None:
+        return known
+    query = _filtered(assessment, filters).with_only_columns(sa.func.count()).order_by(None)
+    return int(db.session.scalar(query) or 0)
+
+
+def _clean(filters: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+
+
 def lines_page(
     assessment: Assessment,
     filters: Mapping[str, Any] | None = None,
@@ -177,24 +294,31 @@ def lines_page(
     after: str | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """Return one page of lines (as items with matches, scores and factors) and the total."""
-    filters = {key: value for key, value in (filters or {}).items() if value not in (None, "")}
+    filters = _clean(filters)
     per_page = max(1, min(MAX_PER_PAGE, int(per_page)))
     page = max(1, int(page))
-    query = _filtered(assessment, filters)
-    if not filters and assessment.status == "done" and assessment.summary:
-        total = int(assessment.summary.get("lines", 0))
+    _order(sort)  # an unknown sort is refused before any query
+    total = count_lines(assessment, filters)
+    offset = 0 if after else (page - 1) * per_page
+    if total == 0 or offset >= total:
+        return [], total
+    # Read through the filter's index and sort what it keeps, or read in the listing's order
+    # and skip what the filter drops: whichever reads fewer index entries (see above).
+    everything = count_lines(assessment) or total
+    by_filter = bool(filters) and total * total <= (offset + per_page) * everything
+    query = _filtered(assessment, filters, indexed=by_filter or not filters)
+    order = _order(sort, indexed=not by_filter)
+    if after:
+        listing = _after(query, sort, after).order_by(*order).limit(per_page)
+        lines = list(db.session.scalars(listing))
+    elif not by_filter and offset + per_page > total - offset and offset > 0:
+        # A page past the middle is read from the other end: the last page costs the first's.
+        skip = max(0, total - offset - per_page)
+        listing = query.order_by(*_reversed(order)).limit(min(per_page, total - offset))
+        lines = list(db.session.scalars(listing.offset(skip)))[::-1]
     else:
-        total = (
-            db.session.scalar(
-                sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-            )
-            or 0
-        )
-    listing = query.order_by(*_order(sort)).limit(per_page)
-    # A cursor needs no OFFSET (deep pages cost the same as the first); a page number does.
-    listing = _after(listing, sort, after) if after else listing.offset((page - 1) * per_page)
-    lines = list(db.session.scalars(listing))
-    return line_items(assessment, lines), int(total or 0)
+        lines = list(db.session.scalars(query.order_by(*order).limit(per_page).offset(offset)))
+    return line_items(assessment, lines), total
 
 
 # Items ---------------------------------------------------------------------------------------

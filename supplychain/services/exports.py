@@ -56,6 +56,7 @@ RESULT_COLUMNS = (
     "Extra cells",
 )
 AUDIT_COLUMNS = ("When", "Action", "User", "Token", "Target", "Target id", "Detail")
+PROBLEM_COLUMNS = ("Row", "Column", "Field", "Value", "Reason", "Code")
 
 
 def _streamed(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -284,6 +285,82 @@ def write_export(assessment: Assessment, path: str) -> str:
         for block in chunks:
             out.write(block)
     return "json" if lower.endswith(".json") else "csv"
+
+
+def problem_lines(
+    assessment: Assessment, *, after: int | None = None, limit: int | None = None
+) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Yield (row number, problems) of every line with problems, in row order, after a row.
+
+    Read a chunk at a time on the (assessment, row) index; a list with no problem costs one
+    pass over its lines.
+    """
+    line = AssessmentLine
+    last, given = after, 0
+    while limit is None or given < limit:
+        query = (
+            sa.select(line.row_number, line.problems)
+            .where(
+                line.assessment_id == assessment.id,
+                line.organisation_id == assessment.organisation_id,
+                line.problems.is_not(None),
+            )
+            .order_by(line.row_number)
+            .limit(CHUNK if limit is None else min(CHUNK, limit - given))
+        )
+        if last is not None:
+            query = query.where(line.row_number > last)
+        rows = db.session.execute(query).all()
+        if not rows:
+            return
+        for row_number, problems in rows:
+            given += 1
+            yield row_number, list(problems or [])
+        last = rows[-1][0]
+
+
+def problem_rows(assessment: Assessment) -> Iterator[dict[str, Any]]:
+    """Yield every problem of every row: row number, column, field, value, reason and code."""
+    for row_number, problems in problem_lines(assessment):
+        for problem in problems:
+            yield {
+                "row_number": row_number,
+                "column": problem.get("column"),
+                "field": problem.get("field"),
+                "value": problem.get("value"),
+                "reason": problem.get("reason"),
+                "code": problem.get("code"),
+            }
+
+
+def problems_csv(assessment: Assessment) -> Iterator[bytes]:
+    """Stream the rows with problems as CSV (one row per problem), formula-safe."""
+
+    def chunks() -> Iterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        yield "\ufeff".encode()
+        writer.writerow(PROBLEM_COLUMNS)
+        for count, problem in enumerate(problem_rows(assessment), start=1):
+            writer.writerow(
+                safe_row(
+                    [
+                        problem["row_number"],
+                        problem["column"] or "",
+                        problem["field"] or "",
+                        problem["value"] if problem["value"] is not None else "",
+                        problem["reason"] or "",
+                        problem["code"] or "",
+                    ]
+                )
+            )
+            if count % 1000 == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+
+    return _streamed(chunks())
 
 
 def audit_csv(organisation_id: int) -> bytes:

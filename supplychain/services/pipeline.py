@@ -122,6 +122,10 @@ KEY_LENGTH = 1000  # AssessmentMatch.query_key
 TOP = 10
 HEATMAP_TOP = 15
 COMPARE_LIMIT = 1000
+PROBLEM_SAMPLE = 20  # problems quoted in the summary; every one is in the lines and exports
+# Bits of a line's match decisions, counted per line into the summary's lines_by_decision.
+DECIDED_REVIEW, DECIDED_ACCEPTED, DECIDED_NONE, DECIDED_JUDGED = 1, 2, 4, 8
+DECISION_BITS = {"review": DECIDED_REVIEW, "accepted": DECIDED_ACCEPTED, "none": DECIDED_NONE}
 _LINE = AssessmentLine.__table__
 _MATCH = AssessmentMatch.__table__
 _SCORE = AssessmentScore.__table__
@@ -320,6 +324,9 @@ class SummaryColumns:
         self._goods: dict[str, int] = {}
         self.currencies: set[str | None] = set()
         self.problems = 0
+        self.decisions = array("B")  # per line: DECIDED_* bits of its matches' decisions
+        self.problem_codes: dict[str, int] = {}
+        self.problem_sample: list[dict[str, Any]] = []
 
     def add(
         self,
@@ -331,7 +338,8 @@ class SummaryColumns:
         score_index: int,
         iso3: str | None,
         good_id: str | None,
-        has_problems: bool,
+        problems: list[dict[str, Any]] | bool | None,
+        decisions: int = 0,
     ) -> None:
         group = self._groups.get(supplier)
         if group is None:
@@ -345,7 +353,15 @@ class SummaryColumns:
         self.score.append(score_index)
         self.country.append(self._index(iso3, self._countries, self.countries))
         self.good.append(self._index(good_id, self._goods, self.goods))
-        self.problems += has_problems
+        self.decisions.append(decisions)
+        if problems:
+            self.problems += 1
+            if isinstance(problems, list):
+                for problem in problems:
+                    code = problem.get("code") or "problem"
+                    self.problem_codes[code] = self.problem_codes.get(code, 0) + 1
+                    if len(self.problem_sample) < PROBLEM_SAMPLE:
+                        self.problem_sample.append({"row_number": row_number, **problem})
 
     @staticmethod
     def _index(value: str | None, index: dict[str, int], names: list[str]) -> int:
@@ -359,6 +375,30 @@ class SummaryColumns:
 
     def __len__(self) -> int:
         return len(self.key)
+
+
+LINE_DECISIONS = ("review", "settled", "accepted", "none", "judged", "insufficient")
+
+
+def _lines_by_decision(columns: SummaryColumns, insufficient: Any) -> dict[str, int]:
+    """Count the lines per decision filter of the lines table (services.assessments)."""
+    masks = np.frombuffer(columns.decisions, dtype=np.uint8)
+    if len(masks) != len(columns):  # columns read without their matches' decisions
+        return {}
+    review = int(np.count_nonzero(masks & DECIDED_REVIEW))
+    return {
+        "review": review,
+        "settled": len(masks) - review,
+        "accepted": int(np.count_nonzero(masks & DECIDED_ACCEPTED)),
+        "none": int(np.count_nonzero(masks & DECIDED_NONE)),
+        "judged": int(np.count_nonzero(masks & DECIDED_JUDGED)),
+        "insufficient": int(insufficient.sum()),
+    }
+
+
+def decision_bits(decision: str, judged: bool) -> int:
+    """Return the DECIDED_* bits of one match."""
+    return DECISION_BITS.get(decision, 0) | (DECIDED_JUDGED if judged else 0)
 
 
 def _dimension(summary: GroupSummary, dimension: str) -> dict[str, Any]:
@@ -403,12 +443,15 @@ def build_summary(
         "countries": len(columns.countries),
         "goods": len(columns.goods),
         "rows_with_problems": columns.problems,
+        "problems_by_code": dict(sorted(columns.problem_codes.items())),
+        "problem_sample": list(columns.problem_sample),
         "notes": [],
     }
     if count == 0 or not scores:
         summary.update(
             weighting="lines",
             currency=None,
+            lines_by_decision={decision: 0 for decision in LINE_DECISIONS},
             lines_by_band={band: 0 for band in BANDS},
             bands={dimension: {band: 0 for band in BANDS} for dimension in DIMENSIONS},
             high_or_critical=0,
@@ -465,6 +508,7 @@ def build_summary(
         high_or_critical=int(by_band[BAND_RANK["High"] :].sum()),
         insufficient_data_share=overall.insufficient_data_share,
         insufficient_data_lines=int(insufficient.sum()),
+        lines_by_decision=_lines_by_decision(columns, insufficient),
         top_factors=[{"kind": kind, "points": points} for kind, points in overall.top_factors],
     )
     risky = bands >= BAND_RANK["High"]
@@ -633,6 +677,7 @@ class _Key:
     light: Any = None
     target: str | None = None  # good id or ISO3, for the line's own columns
     screen_iso3: str | None = None  # countries: the country suppliers are screened in
+    decisions: int = 0  # DECIDED_* bits of its match
 
 
 _MISSING = object()
@@ -796,6 +841,7 @@ class _Run:
                     }
                 )
                 entry = table[key]
+                entry.decisions = decision_bits(decision, bool(record.get("judgements")))
                 if kind == "good":
                     entry.light = _light_good(record)
                     entry.target = record["match"]["id"] if record["match"] else None
@@ -880,6 +926,9 @@ class _Run:
                 good.target if good else None,
                 place.target if place else None,
                 at,
+                (good.decisions if good else 0)
+                | (place.decisions if place else 0)
+                | (supplier.decisions if supplier else 0),
             )
         rows = [score_row(self.assessment_id, score) for score in scores]
         self.score_ids = _insert_returning_ids(_SCORE, rows)
@@ -916,7 +965,9 @@ class _Run:
         try:
             for record in ingest.records(table, mapping, default_currency=currency):
                 triple = keys(record)
-                good_match, country_match, supplier_match, good_id, iso3, at = triples[triple]
+                good_match, country_match, supplier_match, good_id, iso3, at, decided = triples[
+                    triple
+                ]
                 score_id, fl, cl, peak, band = per_score[at]
                 problems = [_problem_json(p) for p in record.problems] or None
                 spend, quantity = record.spend, record.quantity
@@ -966,7 +1017,8 @@ class _Run:
                     at,
                     iso3,
                     good_id,
-                    problems is not None,
+                    problems,
+                    decided,
                 )
                 if len(batch) >= self.chunk:
                     writer.write(batch)
@@ -1156,15 +1208,38 @@ def failure_message(error: BaseException) -> str:
     )
 
 
-def run_assessment(assessment_id: int) -> Assessment:
+def run_assessment(assessment_id: int, *, job_id: str | None = None) -> Assessment:
     """Run the pipeline over an assessment's upload; on failure, record why and keep the file.
 
     Idempotent: a finished assessment is left as it is, and a run clears any partial results
     of an earlier attempt first. Commits as it goes (it is a job's transaction boundary).
+
+    A job passes its `job_id`: the run then first claims the assessment (queued or failed,
+    and still this job's) in one UPDATE, so that a job superseded by a rerun, or a second
+    worker handed the same assessment, leaves it alone instead of writing its lines twice.
     """
     assessment = _load(assessment_id)
     if assessment.status == "done":
         return assessment
+    if job_id is not None:
+        claimed = db.session.execute(
+            sa.update(Assessment)
+            .where(
+                Assessment.id == assessment_id,
+                Assessment.job_id == job_id,
+                Assessment.status.in_(("queued", "failed")),
+            )
+            .values(status="running", stage="reading", started_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            log.info(
+                "assessment %s: job %s is not its job any more; skipped", assessment_id, job_id
+            )
+            db.session.refresh(assessment)
+            return assessment
+        db.session.refresh(assessment)
     clear_results(assessment.id)
     assessment.status, assessment.stage = "running", "reading"
     assessment.rows_done, assessment.rows_total = 0, None
@@ -1510,6 +1585,15 @@ def summary_columns(assessment: Assessment) -> tuple[SummaryColumns, list[LineSc
         scores.append(line_score(row, assessment))
     columns = SummaryColumns()
     names: dict[str, str | None] = {}
+    bits = {
+        match_id: decision_bits(decision, judged)
+        for match_id, decision, judged in db.session.execute(
+            sa.select(AssessmentMatch.id, AssessmentMatch.decision, AssessmentMatch.judged).where(
+                AssessmentMatch.assessment_id == assessment.id
+            )
+        )
+    }
+    decided: dict[tuple[int | None, int | None, int | None], int] = {}
     line = AssessmentLine
     query = (
         sa.select(
@@ -1521,6 +1605,9 @@ def summary_columns(assessment: Assessment) -> tuple[SummaryColumns, list[LineSc
             line.country_iso3,
             line.good_id,
             line.problems.is_not(None),
+            line.good_match_id,
+            line.country_match_id,
+            line.supplier_match_id,
         )
         .where(line.assessment_id == assessment.id)
         .order_by(line.row_number)
@@ -1528,15 +1615,22 @@ def summary_columns(assessment: Assessment) -> tuple[SummaryColumns, list[LineSc
     )
     # Core rows streamed from the server: a million lines are read without ORM overhead.
     connection = db.session.connection()
-    for row_number, name, spend, currency, score_id, iso3, good_id, problems in connection.execute(
-        query
-    ):
+    for (
+        row_number, name, spend, currency, score_id, iso3, good_id, problems, *matches
+    ) in connection.execute(query):  # fmt: skip
         key = names.get(name, _MISSING)  # type: ignore[arg-type]
         if key is _MISSING:
             key = names[name] = normalise_name(name) or None if name else None
+        good_match, country_match, supplier_match = matches
+        triple = (good_match, country_match, supplier_match)
+        flags = decided.get(triple)
+        if flags is None:
+            flags = decided[triple] = (
+                bits.get(good_match, 0) | bits.get(country_match, 0) | bits.get(supplier_match, 0)
+            )
         columns.add(
             row_number, key, name, spend, currency, position[score_id or 0], iso3, good_id,  # type: ignore[arg-type]
-            bool(problems),
+            bool(problems), flags,
         )  # fmt: skip
     suppliers = len({key for key in names.values() if key})
     return columns, scores, suppliers
@@ -1548,7 +1642,12 @@ def _resummarise(assessment: Assessment, reference: ReferenceData) -> None:
         columns, scores, scoring_config(assessment), reference, suppliers=suppliers
     )
     result.update(match_counts(assessment.id))
-    previous = (assessment.summary or {}).get("notes", [])
+    before = assessment.summary or {}
+    # Re-scoring changes no row's problems: the details counted when the file was read stay.
+    for kept in ("problems_by_code", "problem_sample", "timings"):
+        if kept in before:
+            result[kept] = before[kept]
+    previous = before.get("notes", [])
     result["notes"] = [note for note in previous if not note.startswith("Spend is in")] + [
         note for note in result["notes"] if note.startswith("Spend is in")
     ]

@@ -53,7 +53,26 @@ STAGES = {
 }
 PER_PAGE = 50
 MAX_PER_PAGE = 500
-FILTERS = ("band", "country", "good", "supplier", "decision", "q")
+FILTERS = assessment_service.FILTERS
+DECISION_LABELS = (
+    ("", "Any"),
+    ("review", "Has a match to review"),
+    ("settled", "No match left to review"),
+    ("accepted", "Has an accepted match"),
+    ("judged", "Decided by a person"),
+    ("none", "Something matched nothing"),
+    ("insufficient", "Insufficient data"),
+)
+PROBLEM_LABELS = {  # supplychain/ingest/convert.py RowProblem.code
+    "missing_identity": "No supplier and no product",
+    "bad_spend": "Spend not read",
+    "unknown_currency": "Unknown currency",
+    "currency_conflict": "Currency conflicts with the amount",
+    "bad_quantity": "Quantity not read",
+    "bad_tier": "Tier not read",
+    "extra_cells": "More cells than headers",
+    "overlong_cell": "Cell too long",
+}
 SORTS = {
     "row": "Row",
     "-score": "Highest score first",
@@ -331,8 +350,23 @@ def show(assessment_id: int) -> str:
         page_url=_page_url,
         band_class=BAND_CLASS,
         bands=BANDS,
+        decisions=DECISION_LABELS,
+        problems=_problems(summary),
         others=_other_assessments(principal, assessment),
     )
+
+
+def _problems(summary: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what the results page says about rows with problems: counts and the first few."""
+    by_code = summary.get("problems_by_code") or {}
+    return {
+        "rows": int(summary.get("rows_with_problems") or 0),
+        "by_code": [
+            (PROBLEM_LABELS.get(code, code.replace("_", " ").capitalize()), count)
+            for code, count in sorted(by_code.items(), key=lambda item: -item[1])
+        ],
+        "sample": list(summary.get("problem_sample") or []),
+    }
 
 
 def _filters() -> dict[str, str]:
@@ -434,6 +468,19 @@ def export(assessment_id: int, fmt: str) -> Response:
     return _download(body, f"assessment-{assessment.id}-lines.{fmt}", mimetype)
 
 
+@bp.get("/assessments/<int:assessment_id>/problems.csv")
+@login_required
+def problems_csv(assessment_id: int) -> Response:
+    """Download the rows with problems: row number, column, value and reason, one per line."""
+    principal = require_org()
+    assessment = get_scoped(Assessment, assessment_id, principal.organisation_id)
+    return _download(
+        exports.problems_csv(assessment),
+        f"assessment-{assessment.id}-problems.csv",
+        "text/csv; charset=utf-8",
+    )
+
+
 @bp.get("/assessments/<int:assessment_id>/compare")
 @login_required
 def compare(assessment_id: int) -> str | BaseResponse:
@@ -490,7 +537,8 @@ def _headline(summary: Mapping[str, Any]) -> dict[str, Any]:
             x += width
         dimensions.append({"key": key, "label": label, "parts": parts})
     high = int(summary.get("high_or_critical") or 0)
-    insufficient = int(summary.get("insufficient_data") or 0)
+    # The pipeline's summary keys (supplychain/services/pipeline.py).
+    insufficient = int(summary.get("insufficient_data_lines") or 0)
     return {
         "lines": lines,
         "suppliers": int(summary.get("suppliers") or 0),
@@ -498,7 +546,8 @@ def _headline(summary: Mapping[str, Any]) -> dict[str, Any]:
         "high_share": _share(high, lines),
         "insufficient": insufficient,
         "insufficient_share": _share(insufficient, lines),
-        "to_review": int(summary.get("to_review") or 0),
+        "to_review": int(summary.get("review_pending") or 0),
+        "rows_with_problems": int(summary.get("rows_with_problems") or 0),
         "dimensions": dimensions,
     }
 

@@ -319,3 +319,60 @@ def test_another_organisations_pages_answer_404(client, analyst, outsider):
         assert outsider.get(path).status_code == 404, path
     assert outsider.post(f"/assessments/{assessment.id}/reassess").status_code == 404
     assert f"#{assessment.id}" not in outsider.get("/assessments").get_data(as_text=True)
+
+
+def test_the_headline_counts_insufficient_data_and_leads_to_the_review(app, client, analyst):
+    app.config.update(MATCH_GOODS_ACCEPT=100.0, MATCH_GOODS_REVIEW=40.0)  # some go to a person
+    assessment = assess(client)
+    summary = assessment.summary
+    insufficient, lines = summary["insufficient_data_lines"], summary["lines"]
+    assert insufficient and summary["review_pending"]
+
+    page = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
+
+    share = f"{100 * insufficient / lines:.0f}%"
+    assert (
+        f'<span class="figure">{share}</span><span class="what">lines with insufficient data'
+        in page
+    )
+    assert f"{insufficient} line" in page and "decision=insufficient" in page
+    pending = summary["review_pending"]
+    assert f"Review {pending} uncertain match" in page
+    shown = client.get(f"/assessments/{assessment.id}?decision=insufficient")
+    assert shown.status_code == 200
+    assert lines_table(shown).count('class="row-number"') == insufficient
+
+
+def test_rows_with_problems_are_listed_and_downloadable(client, analyst):
+    body = SAMPLE_CSV + "Bad Amount Co,China,cotton t-shirts,a lot,CAD\r\n,,,12,CAD\r\n"
+    assessment = assess(client, body)
+    page = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
+
+    section = page.split('id="problems"', 1)[1].split("</section>", 1)[0]
+    assert "2 rows had something we could not read" in section
+    assert "Row 8" in section and "Spend" in section and "a lot" in section
+    assert "Row 9" in section and "(whole row)" in section
+    assert "Spend not read: <strong>1</strong>" in section
+    assert f"/assessments/{assessment.id}/problems.csv" in section
+
+    download = client.get(f"/assessments/{assessment.id}/problems.csv")
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    text = download.get_data().decode("utf-8-sig").splitlines()
+    assert text[0] == "Row,Column,Field,Value,Reason,Code"
+    assert [line.split(",")[0] for line in text[1:]] == ["8", "9"]
+    only = lines_table(client.get(f"/assessments/{assessment.id}?problems=yes"))
+    assert "Bad Amount Co" in only and "Hetian" not in only
+    # Every row is kept: both are lines of the assessment, with their own pages.
+    assert client.get(f"/assessments/{assessment.id}/lines/9").status_code == 200
+    full = client.get(f"/assessments/{assessment.id}/export.csv").get_data().decode("utf-8-sig")
+    assert len(full.strip().splitlines()) == 1 + 8
+
+
+def test_a_list_without_problems_shows_no_problem_section(client, analyst):
+    clean = SAMPLE_CSV.replace("Acme Widgets,,N/A,50,CAD\r\n", "")
+    assessment = assess(client, clean)
+    page = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
+    assert assessment.summary["rows_with_problems"] == 0
+    assert 'id="problems"' not in page
+    download = client.get(f"/assessments/{assessment.id}/problems.csv").get_data()
+    assert download.decode("utf-8-sig").strip() == "Row,Column,Field,Value,Reason,Code"
