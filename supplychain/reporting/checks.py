@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from supplychain.reporting.drafting import MAX_NAMED, high_rows, row_label
+from supplychain.reporting.drafting import MAX_NAMED, MAX_TABLE_ROWS, high_rows, row_label
 from supplychain.reporting.findings import Finding, localised, make_finding
 from supplychain.reporting.i18n import fmt_pct, join_list
 from supplychain.reporting.model import (
@@ -101,7 +101,10 @@ NOT_NAMES = _words(
     "Rights Hotline Helpline Portal Protection Act Charter Guide Guidelines Manual Standard "
     "Standards Union Unions Forum Fund Day Week Month Year Centre Center Network Benefits "
     "Wellbeing Well-being Safety Health Handbook Onboarding Ethics Conduct Agreement "
-    "Formation Politique Charte Comité Conseil Guide Programme Sondage"
+    "Formation Politique Charte Comité Conseil Guide Programme Sondage "
+    # Titles and subjects that follow "child"/"worker" ("Goods Produced by Child Labor").
+    "Labor Labour Labourers Work Workers Soldiers Marriage Trafficking Slavery Exploitation "
+    "Care Support Travail Esclavage Traite"
 )
 
 # --- Steps described ----------------------------------------------------------------------
@@ -546,7 +549,10 @@ def estimate_pages(report: Report, evidence: EvidenceSummary | None = None) -> f
     """Estimate the page count of the rendered report from its characters (see CHARS_PER_PAGE)."""
     rows = 0
     if evidence is not None:
-        rows = len(_high(evidence.risk_countries)) + len(_high(evidence.risk_goods))
+        rows = sum(
+            min(MAX_TABLE_ROWS, len(_high(found)))
+            for found in (evidence.risk_countries, evidence.risk_goods)
+        )
     pages = COVER_PAGES
     for lang in report.langs:
         texts = [report.section(k).full_text(lang) for k in SECTIONS]

@@ -33,6 +33,9 @@ from supplychain.reporting.questionnaire import (
 # How many countries, goods or sectors a sentence names before it stops; the tables and the
 # charts of the report carry the full lists.
 MAX_NAMED = 12
+# Rows per exposure table in the PDF: a portfolio spread over a hundred countries would fill
+# pages beyond the ten the guidance asks for; the rest are counted, and the export lists them.
+MAX_TABLE_ROWS = 25
 
 _COUNTRY_CODES = frozenset(o.value for o in COUNTRIES)
 _SECTOR_CODES = frozenset(o.value for o in NAICS_SECTORS)

@@ -164,6 +164,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{count} more not shown in the chart; see the table.",
         "fr": "{count} autres non représentés dans le graphique; voir le tableau.",
     },
+    "table.more": {
+        "en": "{count} more at High or Critical exposure, each with fewer lines, are not listed "
+        "here; the assessment's export lists every line.",
+        "fr": "{count} autres à exposition élevée ou critique, chacun avec moins de lignes, ne "
+        "sont pas énumérés ici; l’export de l’évaluation énumère chaque ligne.",
+    },
     "chart.insufficient": {
         "en": "Insufficient data to assess: {share}. These lines are not counted as low risk.",
         "fr": "Données insuffisantes pour évaluer : {share}. Ces lignes ne sont pas comptées "

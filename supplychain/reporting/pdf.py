@@ -41,7 +41,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from supplychain.reporting.drafting import high_rows, row_label
+from supplychain.reporting.drafting import MAX_TABLE_ROWS, high_rows, row_label
 from supplychain.reporting.i18n import fmt_date, fmt_int, fmt_pct, t
 from supplychain.reporting.model import (
     BANDS,
@@ -62,7 +62,7 @@ FONT_BOLD_ITALIC = "ReportSans-BoldItalic"
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
 MARGIN = 2 * cm
 BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN
-MAX_BARS = 10  # bars per chart; the table under the chart lists every row
+MAX_BARS = 10  # bars per chart; the table under the chart lists more (MAX_TABLE_ROWS)
 
 INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#616E7C")
@@ -611,11 +611,13 @@ def exposure_block(story: Story, evidence: EvidenceSummary, lang: Lang) -> None:
         table = [[t(column, lang), t("table.band", lang), t("table.lines", lang)]]
         table += [
             [row_label(r, lang, label_kind), t(f"band.{r.band}", lang), fmt_int(r.lines, lang)]
-            for r in rows
+            for r in rows[:MAX_TABLE_ROWS]
         ]
-        story.add(
-            _table(table, [BODY_WIDTH * 0.56, BODY_WIDTH * 0.24, BODY_WIDTH * 0.2]), Spacer(1, 8)
-        )
+        story.add(_table(table, [BODY_WIDTH * 0.56, BODY_WIDTH * 0.24, BODY_WIDTH * 0.2]))
+        if len(rows) > MAX_TABLE_ROWS:
+            more = t("table.more", lang, count=len(rows) - MAX_TABLE_ROWS)
+            story.add(Paragraph(escape(more), s.small))
+        story.add(Spacer(1, 8))
     if evidence.share_by_band:
         title = t(f"chart.bands.{evidence.weighting}", lang)
         caption = t("chart.caption", lang, number=story.figure(lang), title=title)

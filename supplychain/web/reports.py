@@ -14,7 +14,16 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -36,8 +45,9 @@ from supplychain.reporting.questionnaire import (
     is_shown,
     option_label,
 )
-from supplychain.services import reports
+from supplychain.services import catalogue, reports
 from supplychain.services.access import Principal, scoped_select
+from supplychain.services.refdata import get_reference
 from supplychain.services.report_json import DERIVED_ANSWERS, ENTITY_LISTS, SCOPE_FLAGS
 
 bp = Blueprint("reports", __name__)
@@ -357,6 +367,7 @@ def _figure(kind: str, value: Any) -> str:
 
 def _evidence_links(link: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Return (label, URL) of the data behind one evidence link, one per assessment."""
+    reference = get_reference(current_app.config)
     kind, key = link["kind"], str(link.get("key") or "")
     label, figure = t(f"kind.{kind}", "en"), _figure(kind, link.get("value"))
     if kind == "method":
@@ -367,9 +378,12 @@ def _evidence_links(link: Mapping[str, Any]) -> list[tuple[str, str]]:
     filters: dict[str, Any] = {}
     text = f"{label}: {figure}"
     if kind == "risk_country":
-        filters, text = {"country": thing, "sort": "-score"}, f"{label}: {thing} ({band}), {figure}"
+        name = catalogue.country_name(reference, thing)
+        filters, text = {"country": thing, "sort": "-score"}, f"{label}: {name} ({band}), {figure}"
     elif kind == "risk_good":
-        filters, text = {"good": thing, "sort": "-score"}, f"{label}: {thing} ({band}), {figure}"
+        good = reference.goods.get(thing)
+        name = good.name if good else thing
+        filters, text = {"good": thing, "sort": "-score"}, f"{label}: {name} ({band}), {figure}"
     elif kind == "risk_sector":
         text = f"{label}: NAICS {thing} ({band}), {figure}"
     elif kind == "share_band" and key:

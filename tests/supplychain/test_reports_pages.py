@@ -169,6 +169,7 @@ def test_a_section_shows_drafted_statements_with_the_data_behind_them(client, re
     assert "(c) Where the business and supply chains carry a risk" in body
     assert "Drafted from the evidence" in body
     assert f"/assessments/{assessment.id}?country=CHN&sort=-score" in body
+    assert "Country at risk: China (" in body  # named, not coded
     assert f"/assessments/{assessment.id}?good=cotton&sort=-score" in body
     assert "/about#source-ilab-tvpra-2022" in body
     assert "Draft (a) and (c) again" in body

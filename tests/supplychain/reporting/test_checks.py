@@ -219,6 +219,8 @@ def test_checks_run_without_answers_or_evidence():
         "Jane Whitfield, Chair of the Board, and Ms. Whitfield approved the report.",
         "Contact us through our public hotline.",
         "Les travailleurs migrants du secteur agricole ont été formés.",
+        "We used the List of Goods Produced by Child Labor or Forced Labor (ILAB 2022).",
+        "Nous avons consulté la liste des biens produits par le travail des enfants.",
     ],
 )
 def test_ordinary_text_is_not_taken_for_personal_information(text: str):

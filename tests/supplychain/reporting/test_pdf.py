@@ -5,14 +5,24 @@ from __future__ import annotations
 import io
 import re
 import string
+from dataclasses import replace
 from functools import cache
 
 import pytest
 from pypdf import PdfReader
 
 from supplychain.reporting.checks import estimate_pages
+from supplychain.reporting.drafting import MAX_TABLE_ROWS
 from supplychain.reporting.i18n import CATALOGUE, t
-from supplychain.reporting.model import LANGS, SECTIONS, BilingualText, Lang, Language, Report
+from supplychain.reporting.model import (
+    LANGS,
+    SECTIONS,
+    BilingualText,
+    ExposureRow,
+    Lang,
+    Language,
+    Report,
+)
 from supplychain.reporting.pdf import render_pdf
 from supplychain.reporting.questionnaire import QUESTIONS_BY_ID
 from tests.supplychain.reporting.builders import sample_evidence, sample_report
@@ -194,3 +204,21 @@ def test_spend_weighted_evidence_is_captioned_as_spend():
     data = render_pdf(sample_report("fr"), sample_evidence(weighting="spend"))
     text = normalise(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert normalise(t("chart.bands.spend", "fr")) in text
+
+
+def test_long_exposure_tables_are_cut_and_the_rest_counted():
+    rows = tuple(
+        ExposureRow(f"C{n:02d}", f"Country number {n}", "High", 1000 - n) for n in range(40)
+    )
+    evidence = replace(sample_evidence(), risk_countries=rows)
+    text = normalise(
+        " ".join(
+            p.extract_text()
+            for p in PdfReader(io.BytesIO(render_pdf(sample_report("en"), evidence))).pages
+        )
+    )
+    assert f"Country number {MAX_TABLE_ROWS - 1}" in text
+    assert f"Country number {MAX_TABLE_ROWS}" not in text.replace(
+        f"Country number {MAX_TABLE_ROWS - 1}", ""
+    )
+    assert normalise(t("table.more", "en", count=40 - MAX_TABLE_ROWS)) in text
