@@ -9,6 +9,7 @@ look-alikes (Niger/Nigeria, Iran/Iraq, Mali/Malawi) never turn into each other.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from reference_data.models import Country, ReferenceData
+from risk_models.matching.parallel import Helper, pack_result, unpack_result
 from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import fold, word_set, words
 
@@ -297,6 +299,8 @@ class CountryMatcher:
         self, countries: Iterable[Country], aliases: Iterable[tuple[str, str, str]] = ()
     ) -> None:
         self.countries = {c.iso3: c for c in countries}
+        self._helper: Helper[str, MatchResult] = Helper(pack_result, unpack_result)
+        weakref.finalize(self, self._helper.stop)
         self._keys: dict[str, _Key] = {}
         self._clashes: set[str] = set()
         self._codes2 = {c.iso2.casefold(): c.iso3 for c in self.countries.values() if c.iso2}
@@ -322,9 +326,10 @@ class CountryMatcher:
         }
         self._max_tokens = max((len(k.split()) for k in self._keys), default=1)
         # Spelling repairs compare against real names only, never codes or abbreviations.
-        self._fuzzy_keys = sorted(
-            k for k, v in self._keys.items() if len(k) >= 4 and v.kind != "abbreviation"
-        )
+        self._fuzzy_keys: dict[str, list[str]] = {}  # by first letter, sorted
+        for k in sorted(self._keys):
+            if len(k) >= 4 and self._keys[k].kind != "abbreviation":
+                self._fuzzy_keys.setdefault(k[0], []).append(k)
         self._cache: dict[str, MatchResult] = {}
         self._parts: dict[tuple[str, bool, bool], list[tuple[str, Candidate]]] = {}
 
@@ -354,14 +359,36 @@ class CountryMatcher:
         if cached is not None:
             return cached
         result = MatchResult(query, tuple(self._rank(self._candidates(query))))
-        if len(self._cache) >= CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[query] = result
+        self._remember(result)
         return result
 
-    def match_many(self, queries: Iterable[str]) -> list[MatchResult]:
-        """Match many country strings, each distinct string once, in input order."""
+    def match_many(self, queries: Iterable[str], processes: int = 1) -> list[MatchResult]:
+        """Match many country strings, each distinct string once, in input order.
+
+        With `processes` of 2 or more, a large batch of new strings is shared with a forked
+        helper process (see `parallel.py`); the answers are the same.
+        """
+        queries = list(queries)
+        answers: dict[str, MatchResult] = {}
+        if processes > 1:
+            new = [query for query in dict.fromkeys(queries) if query not in self._cache]
+            found = self._helper.map(self._match_each, new)
+            for result in found:
+                self._remember(result)
+            answers = {result.query: result for result in found}
+        return [answers[q] if q in answers else self.match(q) for q in queries]
+
+    def _match_each(self, queries: Sequence[str]) -> list[MatchResult]:
         return [self.match(query) for query in queries]
+
+    def close(self) -> None:
+        """Stop the helper process that `match_many` may have started."""
+        self._helper.stop()
+
+    def _remember(self, result: MatchResult) -> None:
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[result.query] = result
 
     def _rank(self, found: list[Candidate]) -> list[Candidate]:
         best: dict[str, Candidate] = {}
@@ -531,7 +558,8 @@ class CountryMatcher:
         if len(key) < 4 or not key.replace(" ", "").isalpha():
             return []
         allowed = 1 if len(key) < 9 else 2 if len(key) < 15 else 3
-        pool = [k for k in self._fuzzy_keys if k[0] == key[0] and abs(len(k) - len(key)) <= allowed]
+        size = len(key)
+        pool = [k for k in self._fuzzy_keys.get(key[0], ()) if abs(len(k) - size) <= allowed]
         if not pool:
             return []
         hits = process.extract(key, pool, scorer=OSA.distance, score_cutoff=allowed + 1, limit=20)

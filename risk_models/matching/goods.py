@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -21,6 +22,12 @@ from typing import NamedTuple
 from rapidfuzz.distance import OSA
 
 from reference_data.models import Good, ReferenceData
+from risk_models.matching.parallel import (
+    Helper,
+    Packed,
+    pack_candidate,
+    unpack_candidate,
+)
 from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import (
     FRENCH_MARKERS,
@@ -524,6 +531,7 @@ class GoodsMatcher:
         self._required: list[frozenset[str]] = []
         self._implying: list[bool] = []
         self._light_weights: list[float] = []
+        self._hopeless: list[float] = []  # per name: found weight below this cannot score
         self._weights: dict[str, float] = {}
         self._content_cache: dict[
             tuple[bool, tuple[tuple[int, str, str, str], ...]], list[Candidate]
@@ -536,6 +544,8 @@ class GoodsMatcher:
         self._joinable: dict[str, str] = {}  # two words written as one -> vocabulary word
         self._join_starts: set[str] = set()  # the first words such pairs can start with
         self._goods_by_forms: dict[tuple[str, ...], frozenset[int]] = {}
+        self._helper: Helper[str, GoodsMatchResult] = Helper(_pack, _unpack)
+        weakref.finalize(self, self._helper.stop)
         self._build()
 
     @classmethod
@@ -630,6 +640,7 @@ class GoodsMatcher:
                 # ("tomato sauce": soy sauce is not tomato).
                 self._implying.append(bool(telling) and phrase.head not in required)
                 self._light_weights.append(sum(self._weights[t] for t in light))
+                self._hopeless.append(0.54 * weight - self._light_weights[-1])
             key = normalise(text)
             if key and (key not in self._exact or kind == NAME):
                 self._exact[key] = (index, phrase)
@@ -872,9 +883,28 @@ class GoodsMatcher:
         self._remember(query, result)
         return result
 
-    def match_many(self, queries: Iterable[str]) -> list[GoodsMatchResult]:
-        """Match many queries, each distinct string once, in input order."""
+    def match_many(self, queries: Iterable[str], processes: int = 1) -> list[GoodsMatchResult]:
+        """Match many queries, each distinct string once, in input order.
+
+        With `processes` of 2 or more, a large batch of new strings is shared with a forked
+        helper process (see `parallel.py`); the answers are the same.
+        """
+        queries = list(queries)
+        answers: dict[str, GoodsMatchResult] = {}
+        if processes > 1:
+            new = [query for query in dict.fromkeys(queries) if query not in self._cache]
+            found = self._helper.map(self._match_each, new)
+            for result in found:
+                self._remember(result.query, result)
+            answers = {result.query: result for result in found}
+        return [answers[q] if q in answers else self.match(q) for q in queries]
+
+    def _match_each(self, queries: Sequence[str]) -> list[GoodsMatchResult]:
         return [self.match(query) for query in queries]
+
+    def close(self) -> None:
+        """Stop the helper process that `match_many` may have started."""
+        self._helper.stop()
 
     def _remember(self, key: str, result: GoodsMatchResult) -> None:
         if len(self._cache) >= CACHE_LIMIT:
@@ -1012,21 +1042,23 @@ class GoodsMatcher:
         # Weight of each name's words found in the description, for names sharing a word.
         # Names are found through their telling words; light words (fresh, pack) only add.
         found: dict[int, float] = {}
+        index_get = self._phrase_index.get
         for form in forms:
-            for pid, weight in self._phrase_index.get(form, ()):
+            for pid, weight in index_get(form, ()):
                 found[pid] = found.get(pid, 0.0) + weight
         # Per good, its best names so far: ties are all kept and scored, so that the result
         # does not depend on the order in which names were found.
         best: dict[int, tuple[tuple[float, bool, int], list[Phrase]]] = {}
         implied: set[int] = set()
         weights = self._weights
-        light_weights = self._light_weights
+        hopeless, implying, phrases_ = self._hopeless, self._implying, self._phrases
         for pid, weight in found.items():
-            phrase = self._phrases[pid]
+            # Cannot reach MIN_CANDIDATE_SCORE, light words or not (see below), unless
             # "basmati" implies basmati rice: a telling word found, the rest is the name.
-            implies = self._implying[pid] and self._required[pid] <= forms
-            if (weight + light_weights[pid]) < 0.54 * phrase.weight and not implies:
-                continue  # cannot reach MIN_CANDIDATE_SCORE, light words or not (see below)
+            implies = implying[pid] and self._required[pid] <= forms
+            if weight < hopeless[pid] and not implies:
+                continue
+            phrase = phrases_[pid]
             light = self._light_tokens[pid]
             if light:
                 weight += sum(weights[t] for t in light if t in forms)
@@ -1042,7 +1074,7 @@ class GoodsMatcher:
             elif key == previous[0]:
                 previous[1].append(phrase)
         kind_of: dict[int, int] = {}
-        for general in sorted(g for g in best if g in self._kinds_of):
+        for general in sorted(best.keys() & self._kinds_of.keys()):
             key, phrases = best[general]
             for specific, qualifiers in self._kinds_of[general]:
                 if qualifiers <= forms and _qualify(slots, qualifiers):
@@ -1068,10 +1100,14 @@ class GoodsMatcher:
             # Below this coverage the score cannot reach MIN_CANDIDATE_SCORE (100 * 0.54^2).
             if key[0] >= 0.54:
                 implies = index in implied and key[0] == IMPLIED_COVERAGE
-                candidate = max(
-                    (self._score_good(index, p, key[0], analysis, implies) for p in phrases),
-                    key=lambda c: (c.score, c.features[0].reference_value),
-                )
+                candidate = self._score_good(index, phrases[0], key[0], analysis, implies)
+                for other in phrases[1:]:
+                    rival = self._score_good(index, other, key[0], analysis, implies)
+                    if (rival.score, rival.features[0].reference_value) > (
+                        candidate.score,
+                        candidate.features[0].reference_value,
+                    ):
+                        candidate = rival
                 if index in kind_of:
                     wider = self._entries[kind_of[index]].good
                     candidate = _penalise(candidate, kind_of_good(wider, candidate, 1.0))
@@ -1119,7 +1155,12 @@ class GoodsMatcher:
         tokens = best.token_set
         explained = [index in goods for goods in analysis.goods]
         reason = None
-        if heads and not any(explained[h] for h in heads):
+        head_explained = False
+        for head in heads:
+            if explained[head]:
+                head_explained = True
+                break
+        if heads and not head_explained:
             reason = self._head_reason(index, best, slots, heads[0], analysis.goods[heads[0]])
             if reason is not None:
                 explained[heads[0]] = True
@@ -1138,14 +1179,19 @@ class GoodsMatcher:
             features.append(word_order(best, slots[heads[0]].word, 8.0))
         if reason is not None:
             features.append(reason)
-        elif heads and not any(explained[h] for h in heads):
+        elif heads and not head_explained:
             features.append(head_noun(slots[heads[0]].word, entry.good, 36.0))
         elif heads and not explained[heads[0]]:
             features.append(secondary_head(slots[heads[0]].word, entry.good, 2.0))
         leftover: list[str] = []
         penalty = 0.0
+        corrected: list[tuple[str, str]] = []
         for slot, ok, goods in zip(slots, explained, analysis.goods, strict=True):
-            if ok or slot.cls == NOISE:
+            if ok:
+                if slot.corrected and slot.forms[0] not in vocabulary:
+                    corrected.append((slot.word, slot.corrected))
+                continue
+            if slot.cls == NOISE:
                 continue
             if (
                 slot.cls == IMITATION
@@ -1162,11 +1208,6 @@ class GoodsMatcher:
             # Long descriptions say many things: the penalty levels off, but still ranks.
             capped = penalty if penalty <= 20.0 else 20.0 + 0.1 * (penalty - 20.0)
             features.append(unexplained_words(leftover, entry.good, capped))
-        corrected = [
-            (slot.word, slot.corrected)
-            for slot, ok in zip(slots, explained, strict=True)
-            if slot.corrected and ok and slot.forms[0] not in vocabulary
-        ]
         if corrected:
             penalty = sum(_misspelling_penalty(w) for w, _ in corrected)
             if len(corrected) == sum(explained) and any(
@@ -1178,6 +1219,20 @@ class GoodsMatcher:
 
 
 _LEFTOVER_PENALTY = {GENERIC: 0.5, DESCRIPTOR: 1.0, IMITATION: 1.0, FORM: 3.0, MATERIAL: 5.0}
+
+
+def _pack(result: GoodsMatchResult) -> Packed:
+    derived = pack_candidate(result.derived) if result.derived is not None else None
+    return (result.query, tuple(pack_candidate(c) for c in result.candidates), derived)
+
+
+def _unpack(packed: Packed) -> GoodsMatchResult:
+    query, candidates, derived = packed
+    return GoodsMatchResult(
+        query,
+        tuple(unpack_candidate(c) for c in candidates),
+        unpack_candidate(derived) if derived is not None else None,
+    )
 
 
 def _tokenise(text: str) -> list[str]:

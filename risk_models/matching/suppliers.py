@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -47,6 +48,7 @@ from risk_models.matching.legal_forms import (
     split_words,
     strip_legal_forms,
 )
+from risk_models.matching.parallel import Helper, pack_result, unpack_result
 from risk_models.matching.result import Candidate, Feature, MatchResult
 
 NAME = "supplier-screening-v1"
@@ -232,6 +234,10 @@ class SupplierScreener:
         self._lookups: dict[str, tuple[int, ...]] = {}
         self._by_pair: dict[tuple[str, str | None], MatchResult] = {}
         self._by_key: dict[tuple[str, str | None], tuple[Candidate, ...]] = {}
+        self._helper: Helper[tuple[str, str | None], MatchResult] = Helper(
+            pack_result, unpack_result
+        )
+        weakref.finalize(self, self._helper.stop)
         self._build()
         # Beginnings of index keys: a word that begins none cannot begin a joined pair.
         self._starts = frozenset(key[:i] for key in self._index for i in range(1, len(key)))
@@ -355,12 +361,30 @@ class SupplierScreener:
         """Return the listed entities a supplier name may be, best first."""
         return self.screen_many([(name, country_iso3)])[0]
 
-    def screen_many(self, pairs: Iterable[tuple[str, str | None]]) -> list[MatchResult]:
+    def screen_many(
+        self, pairs: Iterable[tuple[str, str | None]], processes: int = 1
+    ) -> list[MatchResult]:
         """Screen (name, country ISO3) pairs, once per distinct normalised name and country.
 
         Results are remembered across calls (up to CACHE_LIMIT of each kind), so a long list
-        screened in chunks costs what it costs in one call.
+        screened in chunks costs what it costs in one call. With `processes` of 2 or more, a
+        large batch of new pairs is shared with a forked helper process (see `parallel.py`).
         """
+        pairs = list(pairs)
+        if processes > 1:
+            new = [pair for pair in dict.fromkeys(pairs) if pair not in self._by_pair]
+            found = self._helper.map(self._screen_each, new)
+            if len(self._by_pair) + len(found) >= CACHE_LIMIT:
+                self._by_pair.clear()
+                self._by_key.clear()
+            self._by_pair.update(zip(new, found, strict=True))
+        return self._screen_each(pairs)
+
+    def close(self) -> None:
+        """Stop the helper process that `screen_many` may have started."""
+        self._helper.stop()
+
+    def _screen_each(self, pairs: Sequence[tuple[str, str | None]]) -> list[MatchResult]:
         results: list[MatchResult] = []
         by_pair, by_key = self._by_pair, self._by_key
         for pair in pairs:
