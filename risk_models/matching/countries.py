@@ -188,6 +188,7 @@ US_STATE_CODES = word_set(
     NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"""
 )
 _DIGITS = re.compile(r"\d+")
+_ANY_DIGIT = re.compile(r"\d")
 _HAS_WORD = re.compile(r"[^\W_]")
 _CODE_QUERY = re.compile(r"^\s*([A-Za-z]{2,3}|[A-Za-z]\.[A-Za-z]\.(?:[A-Za-z]\.)?)\s*$")
 _PART_BREAK = re.compile(r"[,;/|()\[\]\n\t]+|\s[-–—]+\s|\s-|-\s")
@@ -331,6 +332,7 @@ class CountryMatcher:
             if len(k) >= 4 and self._keys[k].kind != "abbreviation":
                 self._fuzzy_keys.setdefault(k[0], []).append(k)
         self._cache: dict[str, MatchResult] = {}
+        self._by_shape: dict[str, tuple[Candidate, ...]] = {}  # numbers read as 0
         self._parts: dict[tuple[str, bool, bool], list[tuple[str, Candidate]]] = {}
 
     @classmethod
@@ -358,7 +360,18 @@ class CountryMatcher:
         cached = self._cache.get(query)
         if cached is not None:
             return cached
-        result = MatchResult(query, tuple(self._rank(self._candidates(query))))
+        # Addresses differ in street numbers and postcodes, not in the country they name:
+        # a string that differs from a matched one only in its numbers has its candidates,
+        # as long as no explanation quotes a number.
+        shape = _DIGITS.sub("0", query) if _ANY_DIGIT.search(query) else ""
+        candidates = self._by_shape.get(shape) if shape else None
+        if candidates is None:
+            candidates = tuple(self._rank(self._candidates(query)))
+            if shape and not any(_quotes_number(c) for c in candidates):
+                if len(self._by_shape) >= CACHE_LIMIT:
+                    self._by_shape.clear()
+                self._by_shape[shape] = candidates
+        result = MatchResult(query, candidates)
         self._remember(result)
         return result
 
@@ -585,6 +598,13 @@ class CountryMatcher:
                 features.append(look_alike(query, closest, 30.0 if tie else 12.0))
             results.append(self._candidate(entry.iso3, "fuzzy", features))
         return results
+
+
+def _quotes_number(candidate: Candidate) -> bool:
+    """Say whether a candidate's explanation quotes a number of the query."""
+    return any(
+        _ANY_DIGIT.search(f.query_value) or _ANY_DIGIT.search(f.detail) for f in candidate.features
+    )
 
 
 def _rescore(candidate: Candidate, delta: float, why: str = "a code after a place") -> Candidate:

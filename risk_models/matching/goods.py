@@ -792,7 +792,7 @@ class GoodsMatcher:
         joins = False
         for position, (segment, part, token, modifier) in enumerate(read):
             info = known.get(token) or self._token(token)
-            slots.append(Slot(position, segment, part, info[0], info[1], info[2], modifier))
+            slots.append(_slot((position, segment, part, info[0], info[1], info[2], modifier)))
             goods.append(info[3])
             nouns.append(info[4])
             every.update(info[0])
@@ -873,7 +873,7 @@ class GoodsMatcher:
         if cached is not None:
             return cached
         written = _tokenise(query)
-        key = " ".join(token for token in written if token[0].isalnum())
+        key = " ".join([token for token in written if token[0].isalnum()])
         result = self._cache.get("\0" + key)
         if result is None:
             result = self._match_uncached(query, written, key)
@@ -974,14 +974,16 @@ class GoodsMatcher:
         """Split listed goods from derived products and rank them."""
         derived_ids = self._derived_ids
         listed = [c for c in scored if c.id not in derived_ids]
-        derived = [c for c in scored if c.id in derived_ids]
-        listed.sort(key=lambda c: (-c.score, c.name))
-        derived.sort(key=lambda c: (-c.score, c.name))
+        derived = [c for c in scored if c.id in derived_ids] if len(listed) < len(scored) else []
+        if len(listed) > 1:
+            listed.sort(key=_rank_key)
+        if len(derived) > 1:
+            derived.sort(key=_rank_key)
         best_derived = derived[0] if derived else None
         if best_derived is not None and listed and best_derived.score > listed[0].score:
             penalty = 35.0
             listed = [_penalise(c, derived_explains_better(best_derived, penalty)) for c in listed]
-            listed.sort(key=lambda c: (-c.score, c.name))
+            listed.sort(key=_rank_key)
         elif best_derived is not None and listed:
             best_derived = None
         listed = [c for c in listed if c.score >= MIN_CANDIDATE_SCORE][:MAX_CANDIDATES]
@@ -1028,7 +1030,7 @@ class GoodsMatcher:
         entry = self._entries[index]
         if not entry.in_latest and entry.good.kind == "good":
             features.append(not_latest_edition(entry.good, self.edition, 1.0))
-        score = max(0.0, min(100.0, sum(f.score for f in features)))
+        score = max(0.0, min(100.0, sum([f.score for f in features])))
         return Candidate(entry.good.id, entry.good.name, round(score, 1), method, tuple(features))
 
     def _score_text(self, analysis: Analysis) -> list[Candidate]:
@@ -1253,7 +1255,7 @@ def _is_french(query: str, written: Sequence[str]) -> bool:
     Besides French function words, an accented word that folds onto an English function word
     ("à", "thé") is French: folding must not turn "thé noir" into "the noir".
     """
-    if any(word in FRENCH_MARKERS for word in written):
+    if not FRENCH_MARKERS.isdisjoint(written):
         return True
     return not query.isascii() and any(
         fold(word) in STOP_WORDS_EN for word in _ACCENTED_WORD.findall(query.lower())
@@ -1354,7 +1356,8 @@ def _read(written: Sequence[str], french: bool = False) -> list[tuple[int, str, 
             modifier = "-"
         else:
             modifier = ""
-        read += [(segment, part, token, modifier) for part, token in pairs]
+        for part, token in pairs:
+            read.append((segment, part, token, modifier))
     return read
 
 
@@ -1464,8 +1467,17 @@ _QUERY_RANK = {WORD: 0, MATERIAL: 1, FORM: 2}
 _NAME_RANK = {WORD: 0, MATERIAL: 0, FORM: 1}  # a name: "refined zinc" is zinc
 
 
+def _slot(fields: tuple[int, int, str, tuple[str, ...], int, str, str]) -> Slot:
+    # A Slot without the named-tuple constructor's Python-level call (a hot path).
+    return tuple.__new__(Slot, fields)
+
+
 def _with_form(slot: Slot, form: str) -> Slot:
     return slot._replace(forms=(*slot.forms, form))
+
+
+def _rank_key(candidate: Candidate) -> tuple[float, str]:
+    return (-candidate.score, candidate.name)
 
 
 def _penalise(candidate: Candidate, feature: Feature) -> Candidate:

@@ -201,3 +201,17 @@ def test_match_many_keeps_order_and_answers_repeats_once():
     results = matcher.match_many(["Alphaland", "", "betaland", "Alphaland"])
     assert [r.best.id if r.best else None for r in results] == ["AAA", None, "BBB", "AAA"]
     assert results[0] is results[3]
+
+
+def test_addresses_that_differ_only_in_numbers_share_their_candidates():
+    matcher = CountryMatcher.from_reference(load_reference_data())
+    first = matcher.match("12 Harbour Road, Chittagong, Bangladesh")
+    second = matcher.match("140 Harbour Road, Chittagong, Bangladesh")
+    assert first.best is not None and first.best.id == "BGD"
+    assert second.candidates is first.candidates  # read once, for both
+    # An explanation that quotes the number is never handed to another string.
+    quoted = matcher.match("Dhaka 1212 Bangladesh").best
+    other = matcher.match("Dhaka 1000 Bangladesh").best
+    assert quoted is not None and other is not None and quoted.id == other.id == "BGD"
+    assert "1212" in quoted.features[0].query_value
+    assert "1000" in other.features[0].query_value
