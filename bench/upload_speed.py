@@ -8,7 +8,10 @@ database) run then happens in a fresh process, which reports its own peak memory
 
 - upload: `uploads.create_upload` (checks the file, keeps it, settles the columns);
 - reading, matching, scoring, storing, summary: `pipeline.run_assessment`, inline, as the
-  job runs it (see supplychain/services/pipeline.py).
+  job runs it (see supplychain/services/pipeline.py);
+- pages: then one page of 50 lines (`services.assessments.lines_page`, what the results page
+  and the API's lines ask for) for every filter of PAGE_FILTERS with every sort, first page
+  and page 100: the median and the slowest, and the free-text search on its own.
 
     .venv/bin/python bench/upload_speed.py                       # 100k and 1M on SQLite
     .venv/bin/python bench/upload_speed.py --sizes 100000 1000000 \\
@@ -95,7 +98,9 @@ def run_one(path: Path, database_url: str, copy: bool) -> dict[str, object]:
             assessment = uploads.start_assessment(upload)
             db.session.commit()
             total = time.perf_counter() - started
+            peak_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
             summary = assessment.summary or {}
+            pages = time_pages(assessment) if assessment.status == "done" else {}
             result = {
                 "rows": summary.get("lines", 0),
                 "status": assessment.status,
@@ -104,7 +109,8 @@ def run_one(path: Path, database_url: str, copy: bool) -> dict[str, object]:
                 "upload_s": round(uploaded, 2),
                 **{f"{stage}_s": secs for stage, secs in summary.get("timings", {}).items()},
                 "total_s": round(total, 2),
-                "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "peak_mb": peak_mb,
+                **pages,
                 "distinct": {
                     kind: sum(counts.values())
                     for kind, counts in summary.get("matches", {}).items()
@@ -114,6 +120,49 @@ def run_one(path: Path, database_url: str, copy: bool) -> dict[str, object]:
             db.drop_all()
             db.engine.dispose()
     return result
+
+
+PAGE_FILTERS = (
+    {}, {"band": "High"}, {"band": "Critical"}, {"band": "Low"}, {"country": "CHN"},
+    {"country": "none"}, {"good": "garments"}, {"good": "none"}, {"decision": "review"},
+    {"decision": "settled"}, {"decision": "insufficient"}, {"problems": "yes"},
+    {"band": "High", "country": "CHN"},
+)  # fmt: skip
+
+
+def time_pages(assessment: object) -> dict[str, object]:
+    """Time pages of lines for every filter and sort (first page and page 100), and search."""
+    import sqlalchemy as sa
+
+    from supplychain.extensions import db
+    from supplychain.models.assessments import AssessmentLine
+    from supplychain.services import assessments
+
+    supplier = db.session.scalar(
+        sa.select(AssessmentLine.supplier_name).where(
+            AssessmentLine.assessment_id == assessment.id,  # type: ignore[attr-defined]
+            AssessmentLine.row_number == 500_000,
+        )
+    )
+    filters = [*PAGE_FILTERS, {"supplier": supplier or ""}]
+    timings: list[tuple[float, str]] = []
+    for chosen in filters:
+        for sort in assessments.SORTS:
+            for page in (1, 100):
+                started = time.perf_counter()
+                assessments.lines_page(assessment, chosen, sort, page, 50)  # type: ignore[arg-type]
+                timings.append((time.perf_counter() - started, f"{chosen or 'all'} {sort} p{page}"))
+    started = time.perf_counter()
+    assessments.lines_page(assessment, {"q": "cotton"}, "row", 1, 50)  # type: ignore[arg-type]
+    search = time.perf_counter() - started
+    timings.sort()
+    return {
+        "pages": len(timings),
+        "page_median_ms": round(1000 * timings[len(timings) // 2][0]),
+        "page_max_ms": round(1000 * timings[-1][0]),
+        "page_slowest": timings[-1][1],
+        "search_ms": round(1000 * search),
+    }
 
 
 def in_subprocess(*args: str) -> dict[str, object]:
@@ -164,6 +213,12 @@ def report(label: str, result: dict[str, object]) -> None:
         f"{label:<34} {rows:>9,} rows {total:>7.1f}s {rows / total:>9,.0f} rows/s "
         f"peak {result['peak_mb']:>5} MB  [{verdict}]  ({stages}; distinct {result['distinct']})"
     )
+    if "pages" in result:
+        print(
+            f"  {result['pages']} pages of 50 lines: median {result['page_median_ms']} ms, "
+            f"slowest {result['page_max_ms']} ms ({result['page_slowest']}); "
+            f"search 'cotton' {result['search_ms']} ms"
+        )
     if result["status"] != "done":
         print(f"  failed: {result['error']}")
 

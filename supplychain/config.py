@@ -43,7 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "ASSESSMENT_PROFILE": None,  # default: the model's own profile
     "ASSESSMENT_CHUNK": 5_000,  # lines per insert statement (progress commits once a second)
     # PostgreSQL only: store lines with COPY ... FROM STDIN rather than Core insert()
-    # executemany; per-row statements (six foreign-key checks and eleven index entries each)
+    # executemany; per-row statements (two foreign-key checks and eleven index entries each)
     # make a million-line list about a third slower to store. Other databases always insert.
     "ASSESSMENT_COPY": True,
     # How assessment jobs run: "rq" (needs REDIS_URL; run `supplychain worker`), "thread" (a

@@ -6,6 +6,7 @@
     stream = records(table, mapping, default_currency="CAD")
     for record in stream: ...                       # Record, with record.problems
     stream.summary                                  # counts, complete after iteration
+    text_fields(table, mapping, ("country",))       # just some cleaned text, much faster
     problems_csv(problems)                          # downloadable, formula-safe
 
 No web and no database here: the caller keeps the original file and owns the transaction.
@@ -26,8 +27,10 @@ from supplychain.ingest.convert import (
     Record,
     RecordStream,
     RowProblem,
+    TextStream,
     problems_csv,
     records,
+    text_fields,
 )
 from supplychain.ingest.errors import IngestError
 from supplychain.ingest.reading import (
@@ -58,6 +61,7 @@ __all__ = [
     "RowProblem",
     "Table",
     "TableRow",
+    "TextStream",
     "explicit_mapping",
     "list_sheets",
     "neutralise",
@@ -70,4 +74,5 @@ __all__ = [
     "template_csv",
     "template_headers",
     "template_xlsx",
+    "text_fields",
 ]

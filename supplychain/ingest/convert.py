@@ -139,6 +139,66 @@ def records(
     currency anywhere, and settles "$" or "¥". Raises IngestError if the mapping was made for
     other headers, and while streaming if the table hits a limit or is damaged.
     """
+    _check_headers(table, mapping)
+    if default_currency is not None:
+        default_currency = currency_code(default_currency)
+    reader = _RowReader(table, mapping, default_currency, max_cell_chars)
+    return RecordStream(table, reader, IngestSummary())
+
+
+class TextStream(Iterator[tuple[str | None, ...]]):
+    """A few text fields of each non-empty row, cleaned exactly as `records` cleans them.
+
+    For a first pass over a file that needs only names, countries and products (no amounts,
+    no problems): it reads the same rows as `records` at a fraction of the cost. `rows_read`
+    and `records` count as IngestSummary's do, complete after iteration.
+    """
+
+    def __init__(self, table: Table, mapping: ColumnMapping, names: tuple[str, ...]):
+        _check_headers(table, mapping)
+        self.table = table
+        self.columns = [mapping.column(name) for name in names]
+        self.rows_read = 0
+        self.records = 0
+        self._fields = self._generate()
+
+    def __iter__(self) -> TextStream:
+        return self
+
+    def __next__(self) -> tuple[str | None, ...]:
+        return next(self._fields)
+
+    def _generate(self) -> Iterator[tuple[str | None, ...]]:
+        clean: dict[str, str] = {}
+        columns = self.columns
+        for _number, cells in self.table.rows():
+            self.rows_read += 1
+            if not any(map(str.strip, cells)):
+                continue
+            self.records += 1
+            width = len(cells)
+            values: list[str | None] = []
+            for column in columns:
+                raw = cells[column] if column is not None and column < width else ""
+                cleaned = clean.get(raw)
+                if cleaned is None:  # as _RowReader.read: whitespace folded, empty is None
+                    cleaned = " ".join(raw.split())
+                    if len(clean) >= CLEAN_CACHE_SIZE:
+                        clean.clear()
+                    clean[raw] = cleaned
+                values.append(cleaned or None)
+            yield tuple(values)
+
+
+def text_fields(table: Table, mapping: ColumnMapping, names: tuple[str, ...]) -> TextStream:
+    """Stream the named text fields (supplier_name, country, ...) of each non-empty row."""
+    unknown = [name for name in names if name not in TEXT_FIELDS]
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not a text field ({', '.join(TEXT_FIELDS)})")
+    return TextStream(table, mapping, names)
+
+
+def _check_headers(table: Table, mapping: ColumnMapping) -> None:
     if tuple(mapping.headers) != tuple(table.headers):
         raise IngestError(
             f"{table.filename}: the column mapping was made for other columns; "
@@ -146,10 +206,6 @@ def records(
             code="bad_mapping",
             file=table.filename,
         )
-    if default_currency is not None:
-        default_currency = currency_code(default_currency)
-    reader = _RowReader(table, mapping, default_currency, max_cell_chars)
-    return RecordStream(table, reader, IngestSummary())
 
 
 class _RowReader:

@@ -28,6 +28,7 @@ MatchKind = Literal["good", "country", "supplier"]
 JudgementDecision = Literal["accept", "reject", "replace"]
 
 JSON = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+_ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")  # ids of the bulk tables
 
 
 class Upload(db.Model):  # type: ignore[name-defined]
@@ -160,18 +161,17 @@ class AssessmentLine(db.Model):  # type: ignore[name-defined]
     tier: Mapped[int | None]
     good_id: Mapped[str | None] = mapped_column(sa.String(100))
     country_iso3: Mapped[str | None] = mapped_column(sa.String(3))
-    # Indexed: deleting an assessment's matches and scores (rerun) checks these foreign keys
-    # line by line on PostgreSQL, and re-scoring after a judgement updates lines by match.
-    good_match_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("assessment_match.id"), index=True
-    )
-    country_match_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("assessment_match.id"), index=True
-    )
-    supplier_match_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("assessment_match.id"), index=True
-    )
-    score_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessment_score.id"), index=True)
+    # The line's distinct match records and score, of the same assessment. Not declared as
+    # foreign keys: PostgreSQL would check four of them on every line stored (a third of the
+    # time of storing a million lines) and SQLite does not enforce them at all. The pipeline
+    # writes matches and scores before the lines that use them and deletes lines first
+    # (`pipeline.clear_results`); a line's assessment and organisation stay foreign keys.
+    # Indexed: re-scoring after a judgement finds and updates lines by match, and the lines
+    # table filters them by their matches' decisions.
+    good_match_id: Mapped[int | None] = mapped_column(_ID, index=True)
+    country_match_id: Mapped[int | None] = mapped_column(_ID, index=True)
+    supplier_match_id: Mapped[int | None] = mapped_column(_ID, index=True)
+    score_id: Mapped[int | None] = mapped_column(_ID, index=True)
     forced_labour: Mapped[float | None]
     child_labour: Mapped[float | None]
     score: Mapped[float | None]  # the higher of the two scores: "riskiest first" sorts on it

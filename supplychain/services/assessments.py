@@ -42,6 +42,12 @@ MAX_PER_PAGE = 500
 REASONS = 3  # factors quoted as a line's reasons
 NONE = "none"  # the filter value for "no country" / "no listed good"
 YES = ("yes", "true", "1")
+KEYED = ("band", "country", "good", "supplier")  # filters on an (assessment, column) index
+SORT_COST = 4  # sorting a line costs about this many index entries read past (measured)
+# Up to this many lines are sorted rather than skipped through: the cost formula assumes the
+# lines a filter keeps are spread evenly in the listing's order, and when they are not (one
+# country's lines sorted by supplier) reading in order could pass most of the table first.
+SORT_ALWAYS = 50_000
 
 _line = AssessmentLine
 
@@ -121,10 +127,12 @@ def _conditions(
     text = (filters.get("q") or "").strip()
     if text:
         pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # SQLite's LIKE ignores case already (ASCII); ilike() would lower() every value first.
+        sqlite = db.engine.dialect.name == "sqlite"
         where.append(
             sa.or_(
                 *(
-                    column.ilike(pattern, escape="\\")
+                    (column.like if sqlite else column.ilike)(pattern, escape="\\")
                     for column in (
                         _line.supplier_name,
                         _line.product_text,
@@ -140,8 +148,20 @@ def _conditions(
 def _filtered(
     assessment: Assessment, filters: Mapping[str, Any], *, indexed: bool = True
 ) -> sa.Select[Any]:
+    assessment_id: Any = _line.assessment_id
+    decision = filters.get("decision")
+    if (
+        indexed
+        and decision not in (None, "", "settled")
+        and not set(filters) & {*KEYED, "problems"}
+    ):
+        # The decision filter's indexes are on match and score ids alone (they are the
+        # assessment's own): SQLite would rather read the assessment's whole (assessment,
+        # ...) index than use them, unless the assessment is compared in an expression.
+        # ("settled" is a negation, which no index answers: it reads the assessment's.)
+        assessment_id = _line.assessment_id + 0
     return sa.select(_line).where(
-        _line.assessment_id == assessment.id,
+        assessment_id == assessment.id,
         _line.organisation_id == assessment.organisation_id,
         *_conditions(assessment, filters, indexed=indexed),
     )
@@ -203,7 +223,8 @@ def _order(sort: str, *, indexed: bool = True) -> list[Any]:
         name = _line.supplier_name if indexed else _line.supplier_name.concat("")
         return [name, col(_line.id)]
     if sort == "country":
-        iso3 = _line.country_iso3 if indexed else sa.func.coalesce(_line.country_iso3, "")
+        # `|| ''` keeps NULL a NULL, so lines with no country sort where the index puts them.
+        iso3 = _line.country_iso3 if indexed else _line.country_iso3.concat("")
         return [iso3, col(_line.id)]
     raise InvalidInput(f"{sort!r} is not a sort order; use {', '.join(SORTS)}.")
 
@@ -303,22 +324,45 @@ def lines_page(
     if total == 0 or offset >= total:
         return [], total
     # Read through the filter's index and sort what it keeps, or read in the listing's order
-    # and skip what the filter drops: whichever reads fewer index entries (see above).
+    # and skip what the filter drops: whichever costs less (see above). Sorting a line costs
+    # a few times reading past one, hence SORT_COST.
     everything = count_lines(assessment) or total
-    by_filter = bool(filters) and total * total <= (offset + per_page) * everything
+    by_filter = bool(filters) and (
+        total <= SORT_ALWAYS
+        or "supplier" in filters  # a supplier's lines share a country, a few goods, scores
+        or SORT_COST * total * total <= (offset + per_page) * everything
+    )
     query = _filtered(assessment, filters, indexed=by_filter or not filters)
+    band_range = (assessment.summary or {}).get("score_range_by_band", {}).get(filters.get("band"))
+    if not by_filter and band_range and sort in ("score", "-score"):
+        # A band is a range of scores: read the score index over that range only, rather than
+        # past every line of the other bands first.
+        low, high = band_range
+        query = query.where(_line.score.between(low - 1e-9, high + 1e-9))
     order = _order(sort, indexed=not by_filter)
+    # Ids first, then their lines: a sort then moves ids and keys, not whole lines.
+    ids = query.with_only_columns(_line.id)
     if after:
-        listing = _after(query, sort, after).order_by(*order).limit(per_page)
-        lines = list(db.session.scalars(listing))
+        page_ids = list(
+            db.session.scalars(_after(ids, sort, after).order_by(*order).limit(per_page))
+        )
     elif not by_filter and offset + per_page > total - offset and offset > 0:
         # A page past the middle is read from the other end: the last page costs the first's.
         skip = max(0, total - offset - per_page)
-        listing = query.order_by(*_reversed(order)).limit(min(per_page, total - offset))
-        lines = list(db.session.scalars(listing.offset(skip)))[::-1]
+        listing = ids.order_by(*_reversed(order)).limit(min(per_page, total - offset))
+        page_ids = list(db.session.scalars(listing.offset(skip)))[::-1]
     else:
-        lines = list(db.session.scalars(query.order_by(*order).limit(per_page).offset(offset)))
-    return line_items(assessment, lines), total
+        page_ids = list(db.session.scalars(ids.order_by(*order).limit(per_page).offset(offset)))
+    # By primary key: the ids are the assessment's (the query above is scoped), and the
+    # assessment is checked again in an expression no index serves, which would otherwise
+    # tempt the planner into reading the assessment's index instead of the primary key.
+    found = {
+        line.id: line
+        for line in db.session.scalars(
+            sa.select(_line).where(_line.id.in_(page_ids), _line.assessment_id + 0 == assessment.id)
+        )
+    }
+    return line_items(assessment, [found[i] for i in page_ids]), total
 
 
 # Items ---------------------------------------------------------------------------------------
