@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from reference_data.models import Country, ReferenceData
-from risk_models.matching.parallel import Helper, pack_result, unpack_result
+from risk_models.matching.parallel import Helper, may_share, pack_result, unpack_result
 from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import fold, word_set, words
 
@@ -383,7 +383,7 @@ class CountryMatcher:
         """
         queries = list(queries)
         answers: dict[str, MatchResult] = {}
-        if processes > 1:
+        if processes > 1 and may_share(queries, self._cache):
             new = [query for query in dict.fromkeys(queries) if query not in self._cache]
             found = self._helper.map(self._match_each, new)
             for result in found:

@@ -25,6 +25,7 @@ from reference_data.models import Good, ReferenceData
 from risk_models.matching.parallel import (
     Helper,
     Packed,
+    may_share,
     pack_candidate,
     unpack_candidate,
 )
@@ -891,7 +892,7 @@ class GoodsMatcher:
         """
         queries = list(queries)
         answers: dict[str, GoodsMatchResult] = {}
-        if processes > 1:
+        if processes > 1 and may_share(queries, self._cache):
             new = [query for query in dict.fromkeys(queries) if query not in self._cache]
             found = self._helper.map(self._match_each, new)
             for result in found:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Hashable, Sequence
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
@@ -42,6 +42,19 @@ def can_fork() -> bool:
 # This process's ends of the helpers' connections. A helper forked later closes its copies,
 # or an earlier helper would never see its connection close.
 _OPEN: set[Connection] = set()
+
+
+def may_share(items: Sequence[Hashable], known: Container[Hashable]) -> bool:
+    """Say cheaply whether a batch may hold `PARALLEL_MIN` new items, from a spread sample.
+
+    Long lists repeat their strings: most batches after the first are nearly all known, and
+    listing a batch's new items costs as much as answering the known ones.
+    """
+    if len(items) < PARALLEL_MIN:
+        return False
+    step = max(1, len(items) // 200)
+    new = sum(1 for item in items[::step] if item not in known)
+    return new * step >= PARALLEL_MIN
 
 
 class Helper(Generic[Item, Result]):

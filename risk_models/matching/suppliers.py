@@ -48,7 +48,7 @@ from risk_models.matching.legal_forms import (
     split_words,
     strip_legal_forms,
 )
-from risk_models.matching.parallel import Helper, pack_result, unpack_result
+from risk_models.matching.parallel import Helper, may_share, pack_result, unpack_result
 from risk_models.matching.result import Candidate, Feature, MatchResult
 
 NAME = "supplier-screening-v1"
@@ -371,7 +371,7 @@ class SupplierScreener:
         large batch of new pairs is shared with a forked helper process (see `parallel.py`).
         """
         pairs = list(pairs)
-        if processes > 1:
+        if processes > 1 and may_share(pairs, self._by_pair):
             new = [pair for pair in dict.fromkeys(pairs) if pair not in self._by_pair]
             found = self._helper.map(self._screen_each, new)
             if len(self._by_pair) + len(found) >= CACHE_LIMIT:

@@ -110,3 +110,10 @@ def test_results_travel_as_plain_tuples_and_come_back_equal(reference):
     assert all(isinstance(value, (str, float, tuple)) for value in packed[1][0])
     product = GoodsMatcher.from_reference(reference).match("chocolate bars")
     assert product.derived is not None and _unpack(_pack(product)) == product
+
+
+def test_a_batch_of_known_strings_is_not_listed_for_sharing():
+    known = {f"known {i}" for i in range(5_000)}
+    assert not parallel.may_share(sorted(known), known)
+    assert parallel.may_share([f"new {i}" for i in range(5_000)], known)
+    assert not parallel.may_share(["new"] * 30, known)  # too few to share at all
