@@ -53,7 +53,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadFileSchema(Schema):
-    file = UploadField(required=True, metadata={"description": "CSV, TSV, TXT or XLSX"})
+    file = UploadField(
+        required=True,
+        metadata={
+            "description": "CSV, TSV, TXT, XLSX, or JSON (a list of objects, one per row, "
+            'keys as columns; or {"rows": [...]})'
+        },
+    )
 
 
 class UploadFormSchema(Schema):
@@ -536,7 +542,7 @@ class Uploads(MethodView):
     @blp.alt_response(413, **PROBLEM)
     @blp.alt_response(422, **PROBLEM)
     def post(self, files: dict[str, Any], form: dict[str, Any]) -> dict[str, Any]:
-        """Upload a supplier list (CSV or XLSX) and queue its assessment.
+        """Upload a supplier list (CSV, XLSX or JSON) and queue its assessment.
 
         Refused files (wrong type, too large, empty, binary, damaged or bomb-like
         workbooks, ...) answer 422 with a message saying what is wrong and `errors.code`.

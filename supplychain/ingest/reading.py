@@ -1,7 +1,8 @@
-"""Read uploaded CSV and XLSX files into a streaming table of strings, refusing hostile ones.
+"""Read uploaded CSV, XLSX and JSON files into a streaming table of strings, refusing hostile ones.
 
-Nothing here holds the rows: `Table.rows()` re-reads the bytes each time it is called, so a
-preview, a column-mapping step and the full import can each stream the file from the start.
+Nothing here holds the rows of CSV and XLSX: `Table.rows()` re-reads the bytes each time it
+is called, so a preview, a column-mapping step and the full import can each stream the file
+from the start. JSON (sent by other tools through the API) is parsed once and kept.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import re
 import warnings
 import zipfile
@@ -28,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from supplychain.ingest.errors import IngestError
 
 MB = 1024 * 1024
-ALLOWED_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx")
+ALLOWED_EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".json")
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -89,7 +91,7 @@ class Table:
     """A readable upload: its header and a way to stream its data rows as strings."""
 
     filename: str
-    kind: str  # "csv" or "xlsx"
+    kind: str  # "csv", "xlsx" or "json"
     headers: tuple[str, ...]
     header_row: int
     _open: Callable[[], Iterator[TableRow]] = field(repr=False)
@@ -136,6 +138,8 @@ def read_table(
         raise IngestError(f"{name} is empty (0 bytes).", code="empty_file", file=name)
     if extension == ".xlsx":
         return _xlsx_table(data, name, sheet, header_row, limits)
+    if extension == ".json":
+        return _json_table(data, name, limits)
     return _csv_table(data, name, extension, header_row, limits)
 
 
@@ -501,6 +505,103 @@ def _precheck_row_count(
             code="too_many_rows",
             file=name,
         )
+
+
+# JSON
+
+
+def _json_table(data: bytes, name: str, limits: IngestLimits) -> Table:
+    """Read a JSON list of objects, one per row (or {"rows": [...]}); keys are the columns.
+
+    Values stay as written: numbers keep their digits ("1200.50"), true/false are words,
+    null is an empty cell. Items are numbered from 1 (there is no header row to count).
+    """
+    encoding = detect_encoding(data)
+    if encoding is None:
+        raise IngestError(f"{name} is not a text (JSON) file.", code="not_text", file=name)
+    try:
+        document = json.loads(
+            data.decode(encoding), parse_float=str, parse_int=str, parse_constant=str
+        )
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = (
+            f" at line {line}, column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+        )
+        raise IngestError(
+            f"{name} is not valid JSON{where}: {getattr(exc, 'msg', exc)}.",
+            code="bad_json",
+            file=name,
+            row=line,
+        ) from None
+    items = document.get("rows") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise IngestError(
+            f'{name}: expected a JSON list of objects, one per row (or {{"rows": [...]}}).',
+            code="bad_json",
+            file=name,
+        )
+    keys: dict[str, int] = {}
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise IngestError(
+                f"{name}: item {number} is a {type(item).__name__}, not an object "
+                '({"Supplier": ..., "Country": ...}).',
+                code="bad_json",
+                file=name,
+                row=number,
+            )
+        for key, value in item.items():
+            if isinstance(value, dict | list):
+                raise IngestError(
+                    f"{name}: item {number}, {key!r} holds a nested {type(value).__name__}; "
+                    "give one plain value per key.",
+                    code="bad_json",
+                    file=name,
+                    row=number,
+                    column=key,
+                )
+            keys.setdefault(key, len(keys))
+        if len(keys) > limits.max_columns:
+            raise IngestError(
+                f"{name}: the items have {len(keys):,} different keys; at most "
+                f"{limits.max_columns:,} columns are accepted.",
+                code="too_many_columns",
+                file=name,
+                row=number,
+            )
+    rows = [item for item in items if any(_json_cell(value).strip() for value in item.values())]
+    if not rows:
+        raise IngestError(f"{name} has no rows with data.", code="empty_file", file=name)
+    if len(rows) > limits.max_rows:
+        raise IngestError(
+            f"{name} has {len(rows):,} data rows; at most {limits.max_rows:,} are accepted. "
+            "Split the file and upload the parts.",
+            code="too_many_rows",
+            file=name,
+        )
+    order = list(keys)
+
+    def source() -> Iterator[TableRow]:
+        for number, item in enumerate(items, start=1):
+            yield TableRow(number, [_json_cell(item.get(key)) for key in order])
+
+    return Table(
+        filename=name,
+        kind="json",
+        headers=_letter_names(order),
+        header_row=0,
+        _open=source,
+        encoding=encoding,
+    )
+
+
+def _json_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)
 
 
 # XLSX

@@ -756,3 +756,31 @@ def test_every_endpoint_answers(app: Flask, client: FlaskClient, auth: dict[str,
         if status in (200, 201, 202) and response.mimetype == "application/json":
             assert isinstance(response.json, dict) and response.json, route
         response.close()
+
+
+def test_a_json_list_is_uploaded_and_assessed_like_a_file(
+    client: FlaskClient, auth: dict[str, str]
+):
+    items = [
+        {"Supplier": "Hoshine Silicon Ind. Co Ltd", "Country": "China",
+         "Product description": "Silicon metal", "Spend (CAD)": 3000},
+        {"Supplier": "Maple Office Supply", "Country": "Canada",
+         "Product description": "Office chairs", "Spend (CAD)": "not a number"},
+    ]  # fmt: skip
+    response = upload(client, auth, json.dumps(items).encode(), name="erp.json")
+
+    assert response.status_code == 202, response.json
+    assert response.json["job"]["status"] == "done"
+    url = f"/api/v1/assessments/{response.json['assessment_id']}"
+    lines = client.get(f"{url}/lines", headers=auth).json
+    assert lines["total"] == 2 and [i["row_number"] for i in lines["items"]] == [1, 2]
+    first = lines["items"][0]
+    assert first["original"]["Spend (CAD)"] == "3000" and first["band"] == "Critical"
+    problems = client.get(f"{url}/problems", headers=auth).json["items"]
+    assert problems[0]["row_number"] == 2
+    assert problems[0]["problems"][0]["column"] == "Spend (CAD)"
+
+    broken = upload(client, auth, b'[{"Supplier": "Acme"', name="erp.json")
+    assert broken.status_code == 422 and broken.mimetype == "application/problem+json"
+    assert "not valid JSON at line 1" in broken.json["detail"]
+    assert broken.json["errors"]["code"] == "bad_json"
