@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.sql import operators
 
+from risk_models.scoring import get_model
 from risk_models.scoring.questions import questions_for
 from supplychain.errors import InvalidInput, NotFound
 from supplychain.extensions import db
@@ -68,6 +69,28 @@ def model_info(assessment: Assessment) -> dict[str, Any]:
         "parameters": assessment.model_parameters,
         "match_thresholds": assessment.match_thresholds,
     }
+
+
+def outdated(assessment: Assessment) -> list[str]:
+    """Say what has changed since the assessment ran: reference data, model or profile.
+
+    An empty list means a re-assessment would use the same versions.
+    """
+    config = current_app.config
+    changes = []
+    installed = get_reference(config).version
+    if assessment.reference_version != installed:
+        changes.append(
+            f"reference data {assessment.reference_version} → {installed} "
+            "(lists or editions may have changed)"
+        )
+    model = get_model(config["ASSESSMENT_MODEL"], config["ASSESSMENT_PROFILE"])
+    if (assessment.model_name, assessment.model_profile) != (model.model, model.profile):
+        changes.append(
+            f"model {assessment.model_name} ({assessment.model_profile}) → "
+            f"{model.model} ({model.profile})"
+        )
+    return changes
 
 
 # Filters and sorting -------------------------------------------------------------------------

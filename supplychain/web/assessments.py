@@ -353,6 +353,7 @@ def show(assessment_id: int) -> str:
         decisions=DECISION_LABELS,
         problems=_problems(summary),
         others=_other_assessments(principal, assessment),
+        outdated=assessment_service.outdated(assessment),
     )
 
 

@@ -81,6 +81,7 @@ def test_upload_page_shows_the_limits_and_the_templates(client, analyst):
     page = client.get("/uploads/new").get_data(as_text=True)
     assert 'type="file"' in page and 'enctype="multipart/form-data"' in page
     assert "50 MB" in page and ".xlsx" in page
+    assert 'accept=".csv,.tsv,.txt,.xlsx,.json"' in page  # the file picker offers every format
     assert "/uploads/template.csv" in page and "/uploads/template.xlsx" in page
 
 
@@ -376,3 +377,15 @@ def test_a_list_without_problems_shows_no_problem_section(client, analyst):
     assert 'id="problems"' not in page
     download = client.get(f"/assessments/{assessment.id}/problems.csv").get_data()
     assert download.decode("utf-8-sig").strip() == "Row,Column,Field,Value,Reason,Code"
+
+
+def test_results_say_when_newer_reference_data_is_installed(client, analyst):
+    assessment = assess(client)
+    current = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
+    assert "Newer data since this assessment ran" not in current
+
+    assessment.reference_version = "2025.01.1+0000000"
+    db.session.commit()
+    page = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
+    assert "Newer data since this assessment ran" in page
+    assert "reference data 2025.01.1+0000000 →" in page and "Re-assess to check" in page
