@@ -34,7 +34,7 @@ from supplychain.ingest import FIELD_NAMES
 from supplychain.models.assessments import Assessment, AssessmentMatch, Judgement, Upload
 from supplychain.services import assessments as assessment_service
 from supplychain.services import exports, judgements, pipeline, uploads
-from supplychain.services.access import Principal, get_scoped, scoped_select
+from supplychain.services.access import Principal, get_scoped, newest_first, scoped_select
 from supplychain.services.refdata import get_reference
 
 blp = Blueprint(
@@ -517,14 +517,8 @@ class Uploads(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List the organisation's uploads, newest first, with the assessments made from them."""
         principal = require_org()
-        query = scoped_select(Upload, principal.organisation_id)
-        total = db.session.scalar(query.with_only_columns(sa.func.count()).order_by(None)) or 0
-        rows = list(
-            db.session.scalars(
-                query.order_by(Upload.id.desc())
-                .limit(args["per_page"])
-                .offset((args["page"] - 1) * args["per_page"])
-            )
+        rows, total = newest_first(
+            Upload, principal.organisation_id, args["page"], args["per_page"]
         )
         made = _assessment_ids(principal.organisation_id, [row.id for row in rows])
         return {
@@ -621,14 +615,8 @@ class Assessments(MethodView):
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List the organisation's assessments, newest first (without their summaries)."""
         principal = require_org()
-        query = scoped_select(Assessment, principal.organisation_id)
-        total = db.session.scalar(query.with_only_columns(sa.func.count()).order_by(None)) or 0
-        rows = list(
-            db.session.scalars(
-                query.order_by(Assessment.id.desc())
-                .limit(args["per_page"])
-                .offset((args["page"] - 1) * args["per_page"])
-            )
+        rows, total = newest_first(
+            Assessment, principal.organisation_id, args["page"], args["per_page"]
         )
         files: dict[int, str] = dict(
             db.session.execute(  # type: ignore[arg-type]

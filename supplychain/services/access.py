@@ -74,6 +74,19 @@ def scoped_select(model: type[M], organisation_id: int) -> sa.Select[M]:
     return sa.select(model).where(_organisation_column(model) == organisation_id)
 
 
+def newest_first(
+    model: type[M], organisation_id: int, page: int, per_page: int
+) -> tuple[list[M], int]:
+    """Return one page of an organisation's rows, newest (highest id) first, and the total."""
+    query = scoped_select(model, organisation_id)
+    total = db.session.scalar(query.with_only_columns(sa.func.count()).order_by(None)) or 0
+    primary_key = getattr(model, "id")  # noqa: B009 (see get_scoped)
+    rows = db.session.scalars(
+        query.order_by(primary_key.desc()).limit(per_page).offset((page - 1) * per_page)
+    )
+    return list(rows), total
+
+
 def get_scoped(model: type[M], id: Any, organisation_id: int) -> M:
     """Return one row of an organisation's data, or raise NotFound.
 
