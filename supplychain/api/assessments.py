@@ -26,7 +26,7 @@ from flask_smorest import Blueprint
 from flask_smorest.fields import Upload as UploadField
 from marshmallow import Schema, fields, validate
 
-from supplychain.api.schemas import ProblemSchema
+from supplychain.api.schemas import PROBLEM, PageSchema
 from supplychain.auth import BEARER_SECURITY, require_org
 from supplychain.errors import InvalidInput
 from supplychain.extensions import db
@@ -45,7 +45,6 @@ blp = Blueprint(
 )
 
 BANDS = ("Low", "Medium", "High", "Critical")
-PROBLEM = {"schema": ProblemSchema, "content_type": "application/problem+json"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -238,11 +237,8 @@ class LineDetailSchema(LineSchema):
     model = fields.Nested(AssessmentModelSchema)
 
 
-class LinesPageSchema(Schema):
+class LinesPageSchema(PageSchema):
     items = fields.List(fields.Nested(LineSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
     next_after = fields.String(
         allow_none=True, metadata={"description": "pass as `after` for the next page"}
     )
@@ -275,11 +271,8 @@ class ProblemsPageSchema(Schema):
     per_page = fields.Integer()
 
 
-class UploadListSchema(Schema):
+class UploadListSchema(PageSchema):
     items = fields.List(fields.Nested(UploadSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class AssessmentBriefSchema(Schema):
@@ -297,11 +290,8 @@ class AssessmentBriefSchema(Schema):
     finished_at = fields.DateTime(allow_none=True)
 
 
-class AssessmentListSchema(Schema):
+class AssessmentListSchema(PageSchema):
     items = fields.List(fields.Nested(AssessmentBriefSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class CompareQuerySchema(Schema):

@@ -62,6 +62,14 @@ def limited_batch(items: list[Any], limit: int, command: str) -> list[Any]:
     return items
 
 
+class PageSchema(Schema):
+    """The paging fields of a list answer; each list adds its `items`."""
+
+    total = fields.Integer(metadata={"description": "items in all pages"})
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
 # Query arguments
 
 
@@ -137,11 +145,8 @@ class GoodSummarySchema(Schema):
     flags = fields.List(fields.String(), metadata={"description": FLAG_DESCRIPTION})
 
 
-class GoodsPageSchema(Schema):
+class GoodsPageSchema(PageSchema):
     items = fields.List(fields.Nested(GoodSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class ProductPlaceRuleSchema(Schema):
@@ -221,11 +226,8 @@ class CountrySummarySchema(Schema):
     enforcement_entries = fields.Integer()
 
 
-class CountriesPageSchema(Schema):
+class CountriesPageSchema(PageSchema):
     items = fields.List(fields.Nested(CountrySummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class CountryAliasSchema(Schema):
