@@ -28,6 +28,7 @@ from marshmallow import Schema, fields, validate
 
 from supplychain.api.schemas import PROBLEM, PageSchema
 from supplychain.auth import BEARER_SECURITY, require_org
+from supplychain.downloads import attachment
 from supplychain.errors import InvalidInput
 from supplychain.extensions import db
 from supplychain.ingest import FIELD_NAMES
@@ -451,12 +452,6 @@ def _scoped_assessment(principal: Principal, assessment_id: int) -> Assessment:
     return get_scoped(Assessment, assessment_id, principal.organisation_id)
 
 
-def _download(body: Any, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _start(principal: Principal, upload: Upload) -> Assessment | None:
     if uploads.needs_mapping(upload) is not None:
         return None
@@ -734,7 +729,7 @@ class ProblemsCsv(MethodView):
         """Download every problem of every row: row, column, field, value, reason, code."""
         principal = require_org()
         assessment = _scoped_assessment(principal, assessment_id)
-        return _download(
+        return attachment(
             exports.problems_csv(assessment),
             f"assessment-{assessment.id}-problems.csv",
             "text/csv; charset=utf-8",
@@ -788,10 +783,10 @@ def _export(assessment_id: int, kind: str) -> Response:
     assessment = _scoped_assessment(principal, assessment_id)
     name = f"assessment-{assessment.id}-lines.{kind}"
     if kind == "csv":
-        return _download(exports.lines_csv(assessment), name, "text/csv; charset=utf-8")
+        return attachment(exports.lines_csv(assessment), name, "text/csv; charset=utf-8")
     if kind == "xlsx":
-        return _download(exports.lines_xlsx(assessment), name, XLSX)
-    return _download(exports.lines_json(assessment), name, "application/json")
+        return attachment(exports.lines_xlsx(assessment), name, XLSX)
+    return attachment(exports.lines_json(assessment), name, "application/json")
 
 
 @blp.route("/assessments/<int:assessment_id>/export.csv")

@@ -25,6 +25,7 @@ from marshmallow import Schema, fields, validate
 
 from supplychain.api.schemas import PROBLEM
 from supplychain.auth import BEARER_SECURITY, require_org
+from supplychain.downloads import attachment
 from supplychain.extensions import db
 from supplychain.models.reports import REPORT_LANGUAGES, REPORT_STATUSES, Report
 from supplychain.reporting.findings import Finding
@@ -230,12 +231,6 @@ def _finding(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 # Resources -----------------------------------------------------------------------------------
 
 
@@ -401,7 +396,7 @@ class ReportPdf(MethodView):
         report = _scoped(principal, report_id)
         lang = args.get("lang") or report.language
         body = reports.render_report_pdf(report, lang)
-        return _download(body, reports.download_name(report, "pdf", lang), PDF)
+        return attachment(body, reports.download_name(report, "pdf", lang), PDF)
 
 
 @blp.route("/reports/<int:report_id>/answers.pdf")
@@ -418,7 +413,7 @@ class AnswersPdf(MethodView):
         report = _scoped(principal, report_id)
         lang = args.get("lang") or report.language
         body = reports.render_answers(report, lang)
-        return _download(body, reports.download_name(report, "answers.pdf", lang), PDF)
+        return attachment(body, reports.download_name(report, "answers.pdf", lang), PDF)
 
 
 @blp.route("/reports/<int:report_id>/questionnaire.json")
@@ -439,7 +434,7 @@ class QuestionnaireJson(MethodView):
         principal = require_org()
         report = _scoped(principal, report_id)
         body = json.dumps(reports.questionnaire_document(report), ensure_ascii=False, indent=2)
-        return _download(
+        return attachment(
             body.encode("utf-8"), reports.download_name(report, "json"), "application/json"
         )
 

@@ -7,7 +7,7 @@ in `templates/assessments/_charts.html`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -30,6 +30,7 @@ from wtforms import SelectField
 
 from supplychain import ingest
 from supplychain.auth import require_org
+from supplychain.downloads import attachment
 from supplychain.errors import InvalidInput
 from supplychain.extensions import db
 from supplychain.ingest import FIELD_NAMES, FIELDS, IngestError
@@ -265,20 +266,14 @@ def _mapping_rows(
 @bp.get("/uploads/template.csv")
 def template_csv() -> Response:
     """Download the CSV template."""
-    return _download(ingest.template_csv(), "supplier-list-template.csv", "text/csv")
+    return attachment(ingest.template_csv(), "supplier-list-template.csv", "text/csv")
 
 
 @bp.get("/uploads/template.xlsx")
 def template_xlsx() -> Response:
     """Download the Excel template, with a sheet explaining each column in EN and FR."""
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(ingest.template_xlsx(), "supplier-list-template.xlsx", mimetype)
-
-
-def _download(body: bytes | Iterable[bytes], filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(ingest.template_xlsx(), "supplier-list-template.xlsx", mimetype)
 
 
 # Listing and progress ----------------------------------------------------------------------
@@ -466,7 +461,7 @@ def export(assessment_id: int, fmt: str) -> Response:
     else:
         body = exports.lines_xlsx(assessment)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(body, f"assessment-{assessment.id}-lines.{fmt}", mimetype)
+    return attachment(body, f"assessment-{assessment.id}-lines.{fmt}", mimetype)
 
 
 @bp.get("/assessments/<int:assessment_id>/problems.csv")
@@ -475,7 +470,7 @@ def problems_csv(assessment_id: int) -> Response:
     """Download the rows with problems: row number, column, value and reason, one per line."""
     principal = require_org()
     assessment = get_scoped(Assessment, assessment_id, principal.organisation_id)
-    return _download(
+    return attachment(
         exports.problems_csv(assessment),
         f"assessment-{assessment.id}-problems.csv",
         "text/csv; charset=utf-8",

@@ -30,6 +30,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from supplychain.auth import require_org
+from supplychain.downloads import attachment
 from supplychain.errors import Conflict, InvalidInput
 from supplychain.extensions import db
 from supplychain.models.assessments import Assessment, Upload
@@ -717,12 +718,6 @@ def revise(report_id: int) -> BaseResponse:
 # Downloads and the cross-walk ---------------------------------------------------------------
 
 
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def _lang_arg(report: Report) -> str:
     lang = request.args.get("lang") or report.language
     if lang not in REPORT_LANGUAGES:
@@ -736,7 +731,7 @@ def report_pdf(report_id: int) -> Response:
     principal = require_org()
     report = _report(principal, report_id)
     lang = _lang_arg(report)
-    return _download(
+    return attachment(
         reports.render_report_pdf(report, lang),
         reports.download_name(report, "pdf", lang),
         "application/pdf",
@@ -749,7 +744,7 @@ def answers_pdf(report_id: int) -> Response:
     principal = require_org()
     report = _report(principal, report_id)
     lang = _lang_arg(report)
-    return _download(
+    return attachment(
         reports.render_answers(report, lang),
         reports.download_name(report, "answers.pdf", lang),
         "application/pdf",
@@ -762,7 +757,7 @@ def questionnaire_json(report_id: int) -> Response:
     principal = require_org()
     report = _report(principal, report_id)
     body = json.dumps(reports.questionnaire_document(report), ensure_ascii=False, indent=2)
-    return _download(
+    return attachment(
         body.encode("utf-8"), reports.download_name(report, "json"), "application/json"
     )
 

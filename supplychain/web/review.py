@@ -26,6 +26,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from supplychain.auth import require_org
+from supplychain.downloads import attachment
 from supplychain.errors import InvalidInput, NotFound
 from supplychain.extensions import db
 from supplychain.ingest import neutralise
@@ -212,9 +213,8 @@ def audit_log_csv() -> Response:
     """Download every match decision as CSV (formula-safe for spreadsheets)."""
     principal = require_org()
     events = judgements.audit_log(principal.organisation_id, actions=JUDGEMENT_ACTIONS)
-    response = Response(_csv_rows(map(_decision_row, events)), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    return response
+    rows = _csv_rows(map(_decision_row, events))
+    return attachment(rows, "audit-log.csv", "text/csv; charset=utf-8")
 
 
 def _decision_row(event: dict[str, Any]) -> dict[str, str]:
