@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from reference_data.models import Country, ReferenceData
-from risk_models.matching.parallel import Helper, may_share, pack_result, unpack_result
+from risk_models.matching.parallel import Helper, may_share
 from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import fold, word_set, words
 
@@ -300,7 +300,7 @@ class CountryMatcher:
         self, countries: Iterable[Country], aliases: Iterable[tuple[str, str, str]] = ()
     ) -> None:
         self.countries = {c.iso3: c for c in countries}
-        self._helper: Helper[str, MatchResult] = Helper(pack_result, unpack_result)
+        self._helper: Helper[str, MatchResult] = Helper()
         weakref.finalize(self, self._helper.stop)
         self._keys: dict[str, _Key] = {}
         self._clashes: set[str] = set()

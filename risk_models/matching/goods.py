@@ -17,18 +17,12 @@ import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA
 
 from reference_data.models import Good, ReferenceData
-from risk_models.matching.parallel import (
-    Helper,
-    Packed,
-    may_share,
-    pack_candidate,
-    unpack_candidate,
-)
+from risk_models.matching.parallel import Helper, may_share
 from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import (
     FRENCH_MARKERS,
@@ -290,6 +284,9 @@ class GoodsMatchResult(MatchResult):
 
     derived: Candidate | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.query, self.candidates, self.derived))
+
 
 # A word's forms, class, correction, goods whose names use it, and whether it is a noun.
 _TokenInfo = tuple[tuple[str, ...], int, str, frozenset[int], bool]
@@ -545,7 +542,7 @@ class GoodsMatcher:
         self._joinable: dict[str, str] = {}  # two words written as one -> vocabulary word
         self._join_starts: set[str] = set()  # the first words such pairs can start with
         self._goods_by_forms: dict[tuple[str, ...], frozenset[int]] = {}
-        self._helper: Helper[str, GoodsMatchResult] = Helper(_pack, _unpack)
+        self._helper: Helper[str, GoodsMatchResult] = Helper()
         weakref.finalize(self, self._helper.stop)
         self._build()
 
@@ -1222,20 +1219,6 @@ class GoodsMatcher:
 
 
 _LEFTOVER_PENALTY = {GENERIC: 0.5, DESCRIPTOR: 1.0, IMITATION: 1.0, FORM: 3.0, MATERIAL: 5.0}
-
-
-def _pack(result: GoodsMatchResult) -> Packed:
-    derived = pack_candidate(result.derived) if result.derived is not None else None
-    return (result.query, tuple(pack_candidate(c) for c in result.candidates), derived)
-
-
-def _unpack(packed: Packed) -> GoodsMatchResult:
-    query, candidates, derived = packed
-    return GoodsMatchResult(
-        query,
-        tuple(unpack_candidate(c) for c in candidates),
-        unpack_candidate(derived) if derived is not None else None,
-    )
 
 
 def _tokenise(text: str) -> list[str]:

@@ -6,8 +6,8 @@ matched yet; from then on, every such batch is split: the helper matches one par
 process matches the rest. The helper is forked once, early, and kept: forking again for each
 batch would copy the pages of a process whose caches have grown (Python's reference counts
 write to every object it touches), which costs more than it saves. The helper inherits the
-built matcher through fork, so nothing is rebuilt or sent to it but the strings; it sends
-results back as plain tuples, which cost far less to pickle and rebuild than dataclasses.
+built matcher through fork, so nothing is rebuilt or sent to it but the strings; results come
+back pickled (features and candidates are named tuples, cheap to pickle and rebuild).
 
 A helper is only forked where that is safe: an operating system with fork and a process
 running a single thread (forking a threaded process, such as a web server, can copy a lock
@@ -25,13 +25,10 @@ from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
-from risk_models.matching.result import Candidate, Feature, MatchResult
-
 PARALLEL_MIN = 1_000  # a smaller batch is matched faster than it is sent and received
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-Packed = tuple[Any, ...]
 
 
 def can_fork() -> bool:
@@ -64,10 +61,7 @@ class Helper(Generic[Item, Result]):
     that the matcher can be collected, and its helper stopped, when nothing else uses it.
     """
 
-    def __init__(
-        self, pack: Callable[[Result], Packed], unpack: Callable[[Packed], Result]
-    ) -> None:
-        self._pack, self._unpack = pack, unpack
+    def __init__(self) -> None:
         self._pid = 0
         self._connection: Connection | None = None
         self._failed = False
@@ -78,9 +72,9 @@ class Helper(Generic[Item, Result]):
         """Return work(items), a part computed by the helper (always with the same work)."""
         if len(items) < PARALLEL_MIN or not self._start(work):
             return work(items)
-        # The helper also packs its results and this process unpacks them: it gets a little
-        # less than half.
-        share = len(items) * 9 // 20
+        # Pickling the results costs the helper more than unpickling them costs this
+        # process: the helper gets a little less than half.
+        share = len(items) * 19 // 40
         theirs, mine = items[:share], items[share:]
         try:
             assert self._connection is not None
@@ -90,11 +84,11 @@ class Helper(Generic[Item, Result]):
             return work(items)
         done = work(mine)
         try:
-            packed: list[Packed] = self._connection.recv()
+            found: list[Result] = self._connection.recv()
         except (OSError, EOFError, ValueError):
             self._fail()
             return work(theirs) + done
-        return [self._unpack(p) for p in packed] + done
+        return found + done
 
     def stop(self) -> None:
         """Stop the helper (it sees the connection close) and wait for it to end."""
@@ -120,7 +114,7 @@ class Helper(Generic[Item, Result]):
                 ours.close()
                 for other in _OPEN:
                     other.close()
-                _serve(theirs, work, self._pack)
+                _serve(theirs, work)
                 status = 0
             finally:
                 os._exit(status)  # no clean-up of the parent's: it is still running
@@ -134,46 +128,10 @@ class Helper(Generic[Item, Result]):
         self.stop()
 
 
-def _serve(
-    connection: Connection,
-    work: Callable[[Sequence[Any]], list[Any]],
-    pack: Callable[[Any], Packed],
-) -> None:
+def _serve(connection: Connection, work: Callable[[Sequence[Any]], list[Any]]) -> None:
     while True:
         try:
             items = connection.recv()
         except EOFError:
             return
-        connection.send([pack(result) for result in work(items)])
-
-
-def pack_candidate(candidate: Candidate) -> Packed:
-    """Return a candidate as nested tuples of plain values."""
-    features = tuple(
-        (f.name, f.score, f.detail, f.query_value, f.reference_value) for f in candidate.features
-    )
-    return (
-        candidate.id,
-        candidate.name,
-        candidate.score,
-        candidate.method,
-        features,
-        candidate.source,
-    )
-
-
-def unpack_candidate(packed: Packed) -> Candidate:
-    """Rebuild a candidate from `pack_candidate`'s tuples."""
-    id, name, score, method, features, source = packed
-    return Candidate(id, name, score, method, tuple(Feature(*f) for f in features), source)
-
-
-def pack_result(result: MatchResult) -> Packed:
-    """Return a match result as nested tuples of plain values."""
-    return (result.query, tuple(pack_candidate(c) for c in result.candidates))
-
-
-def unpack_result(packed: Packed) -> MatchResult:
-    """Rebuild a match result from `pack_result`'s tuples."""
-    query, candidates = packed
-    return MatchResult(query, tuple(unpack_candidate(c) for c in candidates))
+        connection.send(work(items))

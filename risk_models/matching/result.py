@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 Decision = Literal["accepted", "review", "none"]
 
 
-@dataclass(frozen=True, slots=True)
-class Feature:
+# Features and candidates are named tuples: a matcher makes several for every new string,
+# and forked helpers send them back (see parallel.py), so they must be cheap to create,
+# pickle and unpickle (a frozen dataclass costs about three times as much of each).
+
+
+class Feature(NamedTuple):
     """One signal that fired while comparing a query with a reference entry."""
 
     name: str
@@ -19,8 +23,7 @@ class Feature:
     reference_value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A reference entry the query may mean, with its score (0-100) and how it was found."""
 
     id: str
@@ -41,6 +44,10 @@ class MatchResult:
     @property
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt by the constructor: far cheaper to unpickle than a slotted state.
+        return (type(self), (self.query, self.candidates))
 
 
 @dataclass(frozen=True, slots=True)

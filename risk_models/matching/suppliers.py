@@ -48,7 +48,7 @@ from risk_models.matching.legal_forms import (
     split_words,
     strip_legal_forms,
 )
-from risk_models.matching.parallel import Helper, may_share, pack_result, unpack_result
+from risk_models.matching.parallel import Helper, may_share
 from risk_models.matching.result import Candidate, Feature, MatchResult
 
 NAME = "supplier-screening-v1"
@@ -234,9 +234,7 @@ class SupplierScreener:
         self._lookups: dict[str, tuple[int, ...]] = {}
         self._by_pair: dict[tuple[str, str | None], MatchResult] = {}
         self._by_key: dict[tuple[str, str | None], tuple[Candidate, ...]] = {}
-        self._helper: Helper[tuple[str, str | None], MatchResult] = Helper(
-            pack_result, unpack_result
-        )
+        self._helper: Helper[tuple[str, str | None], MatchResult] = Helper()
         weakref.finalize(self, self._helper.stop)
         self._build()
         # Beginnings of index keys: a word that begins none cannot begin a joined pair.

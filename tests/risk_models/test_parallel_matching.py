@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 
 import pytest
@@ -101,15 +102,13 @@ def test_a_helper_that_dies_leaves_the_work_to_this_process(reference):
         matcher.close()
 
 
-def test_results_travel_as_plain_tuples_and_come_back_equal(reference):
-    from risk_models.matching.goods import _pack, _unpack
-
+def test_results_come_back_from_a_pickle_equal_and_of_their_own_class(reference):
     place = CountryMatcher.from_reference(reference).match("Dhaka, Bangladesh")
-    packed = parallel.pack_result(place)
-    assert parallel.unpack_result(packed) == place
-    assert all(isinstance(value, (str, float, tuple)) for value in packed[1][0])
+    assert place.candidates and pickle.loads(pickle.dumps(place)) == place
     product = GoodsMatcher.from_reference(reference).match("chocolate bars")
-    assert product.derived is not None and _unpack(_pack(product)) == product
+    back = pickle.loads(pickle.dumps(product))
+    assert product.derived is not None and back == product
+    assert type(back) is type(product) and back.derived == product.derived
 
 
 def test_a_batch_of_known_strings_is_not_listed_for_sharing():
