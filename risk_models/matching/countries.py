@@ -18,6 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from reference_data.models import Country, ReferenceData
+from risk_models.matching.collector import collector_paused
 from risk_models.matching.parallel import Helper, may_share
 from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import fold, word_set, words
@@ -381,15 +382,16 @@ class CountryMatcher:
         With `processes` of 2 or more, a large batch of new strings is shared with a forked
         helper process (see `parallel.py`); the answers are the same.
         """
-        queries = list(queries)
-        answers: dict[str, MatchResult] = {}
-        if processes > 1 and may_share(queries, self._cache):
-            new = [query for query in dict.fromkeys(queries) if query not in self._cache]
-            found = self._helper.map(self._match_each, new)
-            for result in found:
-                self._remember(result)
-            answers = {result.query: result for result in found}
-        return [answers[q] if q in answers else self.match(q) for q in queries]
+        with collector_paused():
+            queries = list(queries)
+            answers: dict[str, MatchResult] = {}
+            if processes > 1 and may_share(queries, self._cache):
+                new = [query for query in dict.fromkeys(queries) if query not in self._cache]
+                found = self._helper.map(self._match_each, new)
+                for result in found:
+                    self._remember(result)
+                answers = {result.query: result for result in found}
+            return [answers[q] if q in answers else self.match(q) for q in queries]
 
     def _match_each(self, queries: Sequence[str]) -> list[MatchResult]:
         return [self.match(query) for query in queries]

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from rapidfuzz.distance import OSA
 
 from reference_data.models import Good, ReferenceData
+from risk_models.matching.collector import collector_paused
 from risk_models.matching.parallel import Helper, may_share
 from risk_models.matching.result import Candidate, Feature, MatchResult
 from risk_models.matching.text import (
@@ -887,15 +888,16 @@ class GoodsMatcher:
         With `processes` of 2 or more, a large batch of new strings is shared with a forked
         helper process (see `parallel.py`); the answers are the same.
         """
-        queries = list(queries)
-        answers: dict[str, GoodsMatchResult] = {}
-        if processes > 1 and may_share(queries, self._cache):
-            new = [query for query in dict.fromkeys(queries) if query not in self._cache]
-            found = self._helper.map(self._match_each, new)
-            for result in found:
-                self._remember(result.query, result)
-            answers = {result.query: result for result in found}
-        return [answers[q] if q in answers else self.match(q) for q in queries]
+        with collector_paused():
+            queries = list(queries)
+            answers: dict[str, GoodsMatchResult] = {}
+            if processes > 1 and may_share(queries, self._cache):
+                new = [query for query in dict.fromkeys(queries) if query not in self._cache]
+                found = self._helper.map(self._match_each, new)
+                for result in found:
+                    self._remember(result.query, result)
+                answers = {result.query: result for result in found}
+            return [answers[q] if q in answers else self.match(q) for q in queries]
 
     def _match_each(self, queries: Sequence[str]) -> list[GoodsMatchResult]:
         return [self.match(query) for query in queries]

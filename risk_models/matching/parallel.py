@@ -25,6 +25,8 @@ from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
 
+from risk_models.matching.collector import collector_paused
+
 PARALLEL_MIN = 1_000  # a smaller batch is matched faster than it is sent and received
 
 Item = TypeVar("Item")
@@ -134,4 +136,6 @@ def _serve(connection: Connection, work: Callable[[Sequence[Any]], list[Any]]) -
             items = connection.recv()
         except EOFError:
             return
-        connection.send(work(items))
+        with collector_paused():
+            found = work(items)
+        connection.send(found)

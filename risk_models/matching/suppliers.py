@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from rapidfuzz.distance import OSA
 
 from reference_data import EnforcementEntity, ReferenceData
+from risk_models.matching.collector import collector_paused
 from risk_models.matching.legal_forms import (
     GENERIC_WORDS,
     LEGAL_WORDS,
@@ -368,15 +369,16 @@ class SupplierScreener:
         screened in chunks costs what it costs in one call. With `processes` of 2 or more, a
         large batch of new pairs is shared with a forked helper process (see `parallel.py`).
         """
-        pairs = list(pairs)
-        if processes > 1 and may_share(pairs, self._by_pair):
-            new = [pair for pair in dict.fromkeys(pairs) if pair not in self._by_pair]
-            found = self._helper.map(self._screen_each, new)
-            if len(self._by_pair) + len(found) >= CACHE_LIMIT:
-                self._by_pair.clear()
-                self._by_key.clear()
-            self._by_pair.update(zip(new, found, strict=True))
-        return self._screen_each(pairs)
+        with collector_paused():
+            pairs = list(pairs)
+            if processes > 1 and may_share(pairs, self._by_pair):
+                new = [pair for pair in dict.fromkeys(pairs) if pair not in self._by_pair]
+                found = self._helper.map(self._screen_each, new)
+                if len(self._by_pair) + len(found) >= CACHE_LIMIT:
+                    self._by_pair.clear()
+                    self._by_key.clear()
+                self._by_pair.update(zip(new, found, strict=True))
+            return self._screen_each(pairs)
 
     def close(self) -> None:
         """Stop the helper process that `screen_many` may have started."""
