@@ -90,6 +90,9 @@ def test_a_country_inside_a_place_string(matcher, query, iso3):
         ("New South Wales", "GBR", "AUS"),
         ("British Columbia", "COL", "CAN"),
         ("Niger Delta", "NER", "NGA"),
+        ("Inner Mongolia", "MNG", "CHN"),
+        ("Hohhot, Inner Mongolia", "MNG", "CHN"),
+        ("West Papua", "PNG", "IDN"),
     ],
 )
 def test_places_containing_another_countrys_name(matcher, query, not_iso3, iso3):
