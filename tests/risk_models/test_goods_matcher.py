@@ -462,3 +462,16 @@ def test_of_goods_sharing_a_heading_the_one_traded_under_fewer_headings_leads():
     assert [c.id for c in result.candidates] == ["rice", "cereals"]
     assert "hs_wider_good" in {f.name for f in result.candidates[1].features}
     assert LIMITS.decide(result.candidates[0].score) == "review"
+
+
+@pytest.mark.parametrize(
+    ("code", "not_good"),
+    [("2402.20", "bidis-hand-rolled-cigarettes"), ("6403.99", "footwear-sandals")],
+)
+def test_a_catch_all_subheading_does_not_name_the_one_listed_good_inside_it(
+    matcher, code, not_good
+):
+    # Every cigarette is 2402.20 and every other leather shoe 6403.99: bidis and sandals are
+    # small parts of them, so the code alone must not be read as those goods.
+    result = matcher.match(code)
+    assert not_good not in [c.id for c in result.candidates]
