@@ -2,7 +2,8 @@
 
 Lines are read with queries on the assessment's indexes, so that pages stay fast at a million
 lines: row order on (assessment_id, row_number), riskiest first on (assessment_id, score,
-row_number), and filters on band, country, good and supplier name on their own indexes. A page
+row_number), and filters on band, country, good, supplier name and decision (the line's
+`decisions` bits) on their own (assessment_id, column) indexes. A page
 can be asked for by number (`page`) or, for deep paging, after the last item seen (`after`,
 the `cursor` of that item), which needs no OFFSET. The free-text filter `q` scans the lines
 of the assessment.
@@ -23,10 +24,17 @@ from risk_models.scoring.questions import questions_for
 from supplychain.errors import InvalidInput, NotFound
 from supplychain.extensions import db
 from supplychain.models.assessments import (
+    DECIDED_ACCEPTED,
+    DECIDED_INSUFFICIENT,
+    DECIDED_JUDGED,
+    DECIDED_NONE,
+    DECIDED_REVIEW,
+    DECISIONS_ALL,
     Assessment,
     AssessmentLine,
     AssessmentMatch,
     AssessmentScore,
+    decisions_with,
 )
 from supplychain.services import judgements
 from supplychain.services.pipeline import line_score
@@ -38,12 +46,18 @@ FILTERS = ("band", "country", "good", "supplier", "decision", "problems", "q")
 # was accepted), "none" (one of its strings matched nothing), "judged" (a person decided one);
 # "insufficient": its score says insufficient data.
 DECISIONS = ("review", "settled", "accepted", "none", "judged", "insufficient")
+LINE_DECISION_BITS = {
+    "review": DECIDED_REVIEW,
+    "accepted": DECIDED_ACCEPTED,
+    "none": DECIDED_NONE,
+    "judged": DECIDED_JUDGED,
+    "insufficient": DECIDED_INSUFFICIENT,
+}
 SORTS = ("row", "-row", "-score", "score", "supplier", "country")
 MAX_PER_PAGE = 500
 REASONS = 3  # factors quoted as a line's reasons
 NONE = "none"  # the filter value for "no country" / "no listed good"
 YES = ("yes", "true", "1")
-KEYED = ("band", "country", "good", "supplier")  # filters on an (assessment, column) index
 SORT_COST = 4  # sorting a line costs about this many index entries read past (measured)
 # Up to this many lines are sorted rather than skipped through: the cost formula assumes the
 # lines a filter keeps are spread evenly in the listing's order, and when they are not (one
@@ -171,20 +185,8 @@ def _conditions(
 def _filtered(
     assessment: Assessment, filters: Mapping[str, Any], *, indexed: bool = True
 ) -> sa.Select[Any]:
-    assessment_id: Any = _line.assessment_id
-    decision = filters.get("decision")
-    if (
-        indexed
-        and decision not in (None, "", "settled")
-        and not set(filters) & {*KEYED, "problems"}
-    ):
-        # The decision filter's indexes are on match and score ids alone (they are the
-        # assessment's own): SQLite would rather read the assessment's whole (assessment,
-        # ...) index than use them, unless the assessment is compared in an expression.
-        # ("settled" is a negation, which no index answers: it reads the assessment's.)
-        assessment_id = _line.assessment_id + 0
     return sa.select(_line).where(
-        assessment_id == assessment.id,
+        _line.assessment_id == assessment.id,
         _line.organisation_id == assessment.organisation_id,
         *_conditions(assessment, filters, indexed=indexed),
     )
@@ -200,26 +202,13 @@ def _decision_filter(
 
     if decision not in DECISIONS:
         raise InvalidInput(f"{decision!r} is not a match decision; use {', '.join(DECISIONS)}.")
-    if decision == "insufficient":
-        scores = sa.select(AssessmentScore.id).where(
-            AssessmentScore.assessment_id == assessment.id,
-            AssessmentScore.insufficient_data.is_(True),
-        )
-        return col(_line.score_id).in_(scores)
-    matches = sa.select(AssessmentMatch.id).where(AssessmentMatch.assessment_id == assessment.id)
-    if decision == "judged":
-        matches = matches.where(AssessmentMatch.judged.is_(True))
-    elif decision == "settled":
-        matches = matches.where(AssessmentMatch.decision == "review")
+    # The line's `decisions` bits, as a list of values: an IN the decisions index answers.
+    if decision == "settled":  # no match waiting for a person
+        review = set(decisions_with(DECIDED_REVIEW))
+        values = [value for value in range(DECISIONS_ALL) if value not in review]
     else:
-        matches = matches.where(AssessmentMatch.decision == decision)
-    columns = tuple(
-        col(column)
-        for column in (_line.good_match_id, _line.country_match_id, _line.supplier_match_id)
-    )
-    if decision == "settled":  # no match waiting for a person (NULL ids are no match at all)
-        return sa.not_(sa.or_(*(sa.and_(c.is_not(None), c.in_(matches)) for c in columns)))
-    return sa.or_(*(column.in_(matches) for column in columns))
+        values = decisions_with(LINE_DECISION_BITS[decision])
+    return col(_line.decisions).in_(values)
 
 
 def _order(sort: str, *, indexed: bool = True) -> list[Any]:

@@ -34,7 +34,13 @@ from risk_models.scoring import EntityHit
 from supplychain.errors import InvalidInput
 from supplychain.extensions import db
 from supplychain.models.accounts import ApiToken, AuditEvent, User
-from supplychain.models.assessments import AssessmentLine, AssessmentMatch, Judgement
+from supplychain.models.assessments import (
+    AssessmentLine,
+    AssessmentMatch,
+    Judgement,
+    decision_bits,
+    decisions_with,
+)
 from supplychain.services import audit, evidence, matching, screening
 from supplychain.services.access import get_scoped, scoped_select
 
@@ -331,23 +337,29 @@ def review_item(match: AssessmentMatch, lines: int | None = None) -> dict[str, A
 
 def line_counts(assessment: Assessment, matches: Iterable[AssessmentMatch]) -> dict[int, int]:
     """Return how many lines of the assessment use each match."""
-    by_kind: dict[str, list[int]] = {}
+    wanted: dict[int, int] = {}  # match id -> its DECIDED_* bits, which its lines all have
     for match in matches:
-        by_kind.setdefault(match.kind, []).append(match.id)
+        wanted[match.id] = decision_bits(match.decision, match.judged)
+    if not wanted:
+        return {}
+    values: set[int] = set()
+    for bits in set(wanted.values()):
+        values.update(decisions_with(bits))
+    line = AssessmentLine
+    # Counted per distinct (good, country, supplier) on the decisions index, which holds the
+    # match ids: only the lines with the matches' bits are read (review ones, in the queue).
+    query = (
+        sa.select(
+            line.good_match_id, line.country_match_id, line.supplier_match_id, sa.func.count()
+        )
+        .where(line.assessment_id == assessment.id, line.decisions.in_(sorted(values)))
+        .group_by(line.good_match_id, line.country_match_id, line.supplier_match_id)
+    )
     counts: dict[int, int] = {}
-    for kind, ids in by_kind.items():
-        column = _LINE_COLUMN[kind]
-        for start in range(0, len(ids), 500):
-            # Match ids belong to this assessment already; filtering on the assessment too
-            # would tempt SQLite into scanning all its lines instead of the match-id index.
-            query = (
-                sa.select(column, sa.func.count())
-                .where(column.in_(ids[start : start + 500]))
-                .group_by(column)
-            )
-            counts.update(
-                {match_id: count for match_id, count in db.session.execute(query) if match_id}
-            )
+    for *ids, count in db.session.execute(query):
+        for match_id in ids:
+            if match_id in wanted:
+                counts[match_id] = counts.get(match_id, 0) + count
     return counts
 
 

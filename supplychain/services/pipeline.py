@@ -62,6 +62,7 @@ import json
 import logging
 import math
 import queue
+import sqlite3
 import threading
 import time
 import uuid
@@ -70,7 +71,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 import numpy as np
@@ -98,11 +99,18 @@ from supplychain.errors import Conflict, DomainError, NotFound
 from supplychain.extensions import db
 from supplychain.ingest import Record
 from supplychain.models.assessments import (
+    DECIDED_ACCEPTED,
+    DECIDED_INSUFFICIENT,
+    DECIDED_JUDGED,
+    DECIDED_NONE,
+    DECIDED_REVIEW,
     Assessment,
     AssessmentLine,
     AssessmentMatch,
     AssessmentScore,
     Upload,
+    decision_bits,
+    decisions_with,
 )
 from supplychain.models.refdata import utcnow
 from supplychain.services import audit, evidence, judgements, matching, screening, uploads
@@ -123,9 +131,6 @@ TOP = 10
 HEATMAP_TOP = 15
 COMPARE_LIMIT = 1000
 PROBLEM_SAMPLE = 20  # problems quoted in the summary; every one is in the lines and exports
-# Bits of a line's match decisions, counted per line into the summary's lines_by_decision.
-DECIDED_REVIEW, DECIDED_ACCEPTED, DECIDED_NONE, DECIDED_JUDGED = 1, 2, 4, 8
-DECISION_BITS = {"review": DECIDED_REVIEW, "accepted": DECIDED_ACCEPTED, "none": DECIDED_NONE}
 _LINE = AssessmentLine.__table__
 _MATCH = AssessmentMatch.__table__
 _SCORE = AssessmentScore.__table__
@@ -137,7 +142,7 @@ LINE_COLUMNS = (
     "supplier_ref", "country_text", "product_text", "hs_code", "spend", "currency", "quantity",
     "unit", "tier", "good_id", "country_iso3", "good_match_id", "country_match_id",
     "supplier_match_id", "score_id", "forced_labour", "child_labour", "score", "band",
-    "problems",
+    "problems", "decisions",
 )  # fmt: skip
 _LINE_ROWS = sa.table(_LINE.name, *(sa.column(name) for name in LINE_COLUMNS))
 _COPY_LINES = f"COPY {_LINE.name} ({', '.join(LINE_COLUMNS)}) FROM STDIN"
@@ -150,6 +155,14 @@ COMMIT_SECONDS = 1.0
 # tenth faster than a 1-second one. Progress then moves in steps of 5 seconds.
 SQLITE_COMMIT_SECONDS = 5.0
 SQLITE_CACHE_KB = 512 * 1024  # page cache of the line writer's SQLite connection
+# SQLite's line writer inserts up to this many lines per statement (multi-row VALUES), within
+# the connection's limit on parameters. sqlite3 holds the GIL while it binds a statement's
+# values and releases it while SQLite runs the statement; with one line per statement (an
+# executemany) the writer thread needed the GIL back after every line, which it gets only
+# once per switch interval (5 ms) from a reading thread that never waits, so the two threads
+# took turns instead of working together. A statement of 500 lines runs for milliseconds
+# without the GIL.
+SQLITE_LINES_PER_STATEMENT = 2500
 MAX_SPEND = Decimal(10) ** 16  # Numeric(18, 2)
 MAX_QUANTITY = Decimal(10) ** 14  # Numeric(18, 4)
 
@@ -410,11 +423,6 @@ def _score_ranges(peak: Any, bands: Any) -> dict[str, list[float]]:
         if len(scores):
             ranges[band] = [float(scores.min()), float(scores.max())]
     return ranges
-
-
-def decision_bits(decision: str, judged: bool) -> int:
-    """Return the DECIDED_* bits of one match."""
-    return DECISION_BITS.get(decision, 0) | (DECIDED_JUDGED if judged else 0)
 
 
 def _dimension(summary: GroupSummary, dimension: str) -> dict[str, Any]:
@@ -979,6 +987,7 @@ class _Run:
                 s.child_labour.score,
                 max(s.forced_labour.score, s.child_labour.score),
                 line_band(s),
+                DECIDED_INSUFFICIENT if s.insufficient_data else 0,
             )
             for i, s in enumerate(scores)
         ]
@@ -1001,7 +1010,7 @@ class _Run:
                 good_match, country_match, supplier_match, good_id, iso3, at, decided = triples[
                     triple
                 ]
-                score_id, fl, cl, peak, band = per_score[at]
+                score_id, fl, cl, peak, band, insufficient = per_score[at]
                 problems = [_problem_json(p) for p in record.problems] or None
                 spend, quantity = record.spend, record.quantity
                 if spend is not None and abs(spend) >= MAX_SPEND:
@@ -1038,6 +1047,7 @@ class _Run:
                         peak,
                         band,
                         encode(problems) if problems else None,
+                        decided | insufficient,
                     )
                 )
                 supplier = triple[2]
@@ -1103,6 +1113,8 @@ class _LineWriter:
         self.error: BaseException | None = None
         self.insert = sa.insert(_LINE_ROWS)
         self.positional = _positional_insert(self.insert, db.engine.dialect)
+        self.values: str | None = None  # SQLite: the insert's SQL up to VALUES, then per line
+        self.per_statement = 1
         self.progress = (
             sa.update(Assessment.__table__)
             .where(Assessment.__table__.c.id == assessment_id)
@@ -1114,6 +1126,8 @@ class _LineWriter:
         if threaded:
             self.queue: queue.Queue[list[tuple[Any, ...]] | None] = queue.Queue(maxsize=2)
             self.connection = db.engine.connect()
+            if self.connection.dialect.name == "sqlite" and self.positional is not None:
+                self._multi_row_values(self.connection)
             if self.connection.dialect.name == "sqlite":
                 # The line table's indexes outgrow SQLite's default 2 MB page cache after a
                 # few hundred thousand rows, and every insert then reads pages back from the
@@ -1129,9 +1143,34 @@ class _LineWriter:
             self.thread = threading.Thread(target=self._run, name="line-writer", daemon=True)
             self.thread.start()
 
+    def _multi_row_values(self, connection: sa.Connection) -> None:
+        """Insert SQLITE_LINES_PER_STATEMENT lines per statement (fewer if the limit says)."""
+        driver: Any = connection.connection.driver_connection
+        try:
+            limit = int(driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+        except AttributeError:  # Python before 3.11: SQLite's oldest default
+            limit = 999
+        self.per_statement = max(1, min(SQLITE_LINES_PER_STATEMENT, limit // len(LINE_COLUMNS)))
+        assert self.positional is not None
+        head, _, line = self.positional.partition(" VALUES ")
+        self.values = f"{head} VALUES "
+        self.line_values = line
+
     def _store(self, connection: sa.Connection, batch: list[tuple[Any, ...]]) -> bool:
         """Insert a chunk; return True when it is time to commit (and show progress)."""
-        if self.copy:
+        if self.values is not None:
+            # Lines per statement: see SQLITE_LINES_PER_STATEMENT.
+            step = self.per_statement
+            full = self.values + ", ".join([self.line_values] * step)
+            for start in range(0, len(batch), step):
+                part = batch[start : start + step]
+                sql = (
+                    full
+                    if len(part) == step
+                    else self.values + ", ".join([self.line_values] * len(part))
+                )
+                connection.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
+        elif self.copy:
             # psycopg's COPY, inside the connection's transaction (see ASSESSMENT_COPY).
             driver: Any = connection.connection.driver_connection
             with driver.cursor() as cursor, cursor.copy(_COPY_LINES) as copy:
@@ -1400,7 +1439,7 @@ def rescore(
         )
     user_id, token_id = _who(principal, user_id, token_id)
     found = judgements.overrides(assessment.organisation_id)
-    changed: dict[int, AssessmentMatch] = {}
+    changed: dict[int, int] = {}  # match id -> its DECIDED_* bits before the change
     matches = db.session.scalars(
         sa.select(AssessmentMatch).where(AssessmentMatch.assessment_id == assessment.id)
     )
@@ -1409,16 +1448,16 @@ def rescore(
             match.kind, match.record, found.get((match.kind, match.query_key)), reference, config
         )
         if record != match.record:
+            changed[match.id] = decision_bits(match.decision, match.judged)
             match.record = record
             match.decision, match.target_id, match.score = judgements.match_columns(
                 match.kind, record
             )
             match.judged = bool(record.get("judgements"))
-            changed[match.id] = match
     lines = 0
     if changed:
         db.session.flush()
-        lines = _rescore_lines(assessment, set(changed), found, reference, config)
+        lines = _rescore_lines(assessment, changed, found, reference, config)
         _resummarise(assessment, reference)
     audit.record(
         ASSESSMENT_RESCORED,
@@ -1433,36 +1472,37 @@ def rescore(
 
 def _rescore_lines(
     assessment: Assessment,
-    changed: set[int],
+    changed: Mapping[int, int],
     found: judgements.Overrides,
     reference: ReferenceData,
     config: Mapping[str, Any],
 ) -> int:
-    """Point the lines that use changed matches at their new evidence's scores."""
+    """Point the lines that use changed matches at their new evidence's scores.
+
+    `changed` maps each changed match to its DECIDED_* bits before the change: a line that
+    used it has those bits, so only the lines with them are read (on the decisions index,
+    which holds the match ids: no line is read from the table).
+    """
     line = AssessmentLine
-    ids = sorted(changed)
-    triples: set[tuple[int | None, int | None, int | None]] = set()
-    for start in range(0, len(ids), 300):
-        part = ids[start : start + 300]
-        # Each condition is answered by its match-id index; match ids are this assessment's.
-        triples.update(
-            (good, country, supplier)
-            for good, country, supplier in db.session.execute(
-                sa.select(line.good_match_id, line.country_match_id, line.supplier_match_id)
-                .where(
-                    sa.or_(
-                        line.good_match_id.in_(part),
-                        line.country_match_id.in_(part),
-                        line.supplier_match_id.in_(part),
-                    )
-                )
-                .distinct()
-            )
-        )
-    affected = sorted(triples, key=lambda t: tuple(i or 0 for i in t))
+    wanted: set[int] = set()
+    for bits in set(changed.values()):
+        wanted.update(decisions_with(bits))
+    query = (
+        sa.select(line.decisions, line.good_match_id, line.country_match_id, line.supplier_match_id)
+        .where(line.assessment_id == assessment.id, line.decisions.in_(sorted(wanted)))
+        .distinct()
+    )
+    affected = sorted(
+        (
+            (bits, good, country, supplier)
+            for bits, good, country, supplier in db.session.execute(query)
+            if good in changed or country in changed or supplier in changed
+        ),
+        key=lambda t: tuple(i or 0 for i in t),
+    )
     if not affected:
         return 0
-    needed = {i for t in affected for i in t if i is not None}
+    needed = {i for t in affected for i in t[1:] if i is not None}
     records = _match_records(assessment.id, needed)
     scorer = Scorer(reference, scoring_config(assessment))
     existing = {
@@ -1472,7 +1512,7 @@ def _rescore_lines(
         )
     }
     updates: dict[tuple[bool, bool, bool], list[dict[str, Any]]] = {}
-    for good_id, country_id, supplier_id in affected:
+    for bits, good_id, country_id, supplier_id in affected:
         good = records.get(good_id) if good_id else None
         country = records.get(country_id) if country_id else None
         supplier_match = supplier_id
@@ -1492,9 +1532,14 @@ def _rescore_lines(
         score_id = existing.get(signature)
         if score_id is None:
             score_id = existing[signature] = _insert_returning_ids(_SCORE, [values])[0]
+        decided = DECIDED_INSUFFICIENT if score.insufficient_data else 0
+        for match in (good, country, supplier):
+            if match is not None:
+                decided |= decision_bits(match.decision, match.judged)
         shape = (good_id is None, country_id is None, supplier_id is None)
         updates.setdefault(shape, []).append(
             {
+                "b_decisions": bits,
                 "b_good": good_id,
                 "b_country": country_id,
                 "b_supplier": supplier_id,
@@ -1506,13 +1551,15 @@ def _rescore_lines(
                 "child_labour": score.child_labour.score,
                 "score": max(score.forced_labour.score, score.child_labour.score),
                 "band": line_band(score),
+                "decisions": decided,
             }
         )
     count = 0
     for (no_good, no_country, no_supplier), params in updates.items():
         c = _LINE.c
-        where = [
+        where = [  # on the decisions index, by its every column
             c.assessment_id == assessment.id,
+            c.decisions == sa.bindparam("b_decisions"),
             c.good_match_id.is_(None) if no_good else c.good_match_id == sa.bindparam("b_good"),
             c.country_match_id.is_(None)
             if no_country
@@ -1533,6 +1580,7 @@ def _rescore_lines(
                 child_labour=sa.bindparam("child_labour"),
                 score=sa.bindparam("score"),
                 band=sa.bindparam("band"),
+                decisions=sa.bindparam("decisions"),
             )
         )
         db.session.connection().execute(statement, params)
