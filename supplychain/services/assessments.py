@@ -2,10 +2,11 @@
 
 Lines are read with queries on the assessment's indexes, so that pages stay fast at a million
 lines: row order on (assessment_id, row_number), riskiest first on (assessment_id, score,
-row_number), and filters on band, country, good, supplier name and decision (the line's
-`decisions` bits) on their own (assessment_id, column) indexes. A page
-can be asked for by number (`page`) or, for deep paging, after the last item seen (`after`,
-the `cursor` of that item), which needs no OFFSET. The free-text filter `q` scans the lines
+row_number), filters on country, good, supplier name and decision (the line's `decisions`
+bits) on their own (assessment_id, column) indexes, and a band as the range of scores its
+lines have (the summary's `score_range_by_band`) on the score index. A page can be asked for
+by number (`page`) or, for deep paging, after the last item seen (`after`, the `cursor` of
+that item), which needs no OFFSET. The free-text filter `q` scans the lines
 of the assessment.
 """
 
@@ -136,6 +137,10 @@ def _conditions(
         if band not in BANDS:
             raise InvalidInput(f"{band!r} is not a band; use {', '.join(BANDS)}.")
         where.append(col(_line.band) == band)
+        scores = _band_scores(assessment, band)
+        if indexed and scores is not None:
+            # Lines have no band index: a band is a range of scores, read on the score index.
+            where.append(_line.score.between(*scores))
     country = filters.get("country")
     if country:
         where.append(
@@ -180,6 +185,15 @@ def _conditions(
             )
         )
     return where
+
+
+def _band_scores(assessment: Assessment, band: str) -> tuple[float, float] | None:
+    """Return the lowest and highest score of a band's lines (from the summary), if known."""
+    known = ((assessment.summary or {}).get("score_range_by_band") or {}).get(band)
+    if not known:
+        return None
+    low, high = known
+    return float(low) - 1e-9, float(high) + 1e-9
 
 
 def _filtered(
@@ -345,12 +359,11 @@ def lines_page(
         or SORT_COST * total * total <= (offset + per_page) * everything
     )
     query = _filtered(assessment, filters, indexed=by_filter or not filters)
-    band_range = (assessment.summary or {}).get("score_range_by_band", {}).get(filters.get("band"))
+    band_range = _band_scores(assessment, filters.get("band") or "")
     if not by_filter and band_range and sort in ("score", "-score"):
         # A band is a range of scores: read the score index over that range only, rather than
         # past every line of the other bands first.
-        low, high = band_range
-        query = query.where(_line.score.between(low - 1e-9, high + 1e-9))
+        query = query.where(_line.score.between(*band_range))
     order = _order(sort, indexed=not by_filter)
     # Ids first, then their lines: a sort then moves ids and keys, not whole lines.
     ids = query.with_only_columns(_line.id)

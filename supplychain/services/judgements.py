@@ -374,6 +374,9 @@ def _review_select(assessment: Assessment, kind: str | None, band: str | None) -
             raise InvalidInput(f"{kind!r} is not a kind of match; use {', '.join(KINDS)}.")
         query = query.where(AssessmentMatch.kind == kind)
     if band is not None:
+        # Lines have no band index: a band's lines are a range of the score index.
+        known = ((assessment.summary or {}).get("score_range_by_band") or {}).get(band)
+        scores = [AssessmentLine.score.between(known[0] - 1e-9, known[1] + 1e-9)] if known else []
         used = [
             sa.and_(
                 AssessmentMatch.kind == name,
@@ -381,6 +384,7 @@ def _review_select(assessment: Assessment, kind: str | None, band: str | None) -
                     sa.select(column).where(
                         AssessmentLine.assessment_id == assessment.id,
                         AssessmentLine.band == band,
+                        *scores,
                     )
                 ),
             )
