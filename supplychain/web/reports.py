@@ -719,10 +719,8 @@ def revise(report_id: int) -> BaseResponse:
 
 
 def _lang_arg(report: Report) -> str:
-    lang = request.args.get("lang") or report.language
-    if lang not in REPORT_LANGUAGES:
-        raise InvalidInput(f"{lang!r} is not a report language; use en, fr or both.")
-    return lang
+    # The renderers check the language (services.reports._language), before any file name.
+    return request.args.get("lang") or report.language
 
 
 @bp.get("/reports/<int:report_id>/report.pdf")
