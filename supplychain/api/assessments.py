@@ -265,11 +265,9 @@ class ProblemRowSchema(Schema):
     problems = fields.List(fields.Nested(RowProblemSchema))
 
 
-class ProblemsPageSchema(Schema):
+class ProblemsPageSchema(PageSchema):
     items = fields.List(fields.Nested(ProblemRowSchema))
     total = fields.Integer(metadata={"description": "rows with problems"})
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class UploadListSchema(PageSchema):
