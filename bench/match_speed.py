@@ -26,11 +26,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reference_data import ReferenceData, load_reference_data  # noqa: E402
+
+if TYPE_CHECKING:
+    from risk_models.matching.countries import CountryMatcher
+    from risk_models.matching.goods import GoodsMatcher
+    from risk_models.matching.suppliers import SupplierScreener
 
 Row = tuple[str, str, str]
 CHUNK = 10_000
@@ -180,8 +186,33 @@ def distinct_rows(reference: ReferenceData, count: int, seed: int = 11) -> list[
     return rows
 
 
+def stream(
+    goods: GoodsMatcher,
+    countries: CountryMatcher,
+    screener: SupplierScreener,
+    rows: list[Row],
+    processes: int,
+    timings: dict[str, float],
+) -> None:
+    """Match the rows a chunk at a time, adding each matcher's seconds to `timings`."""
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        began = time.perf_counter()
+        goods.match_many([r[0] for r in chunk], processes=processes)
+        timings["goods_s"] += time.perf_counter() - began
+        began = time.perf_counter()
+        found = countries.match_many([r[1] for r in chunk], processes=processes)
+        timings["countries_s"] += time.perf_counter() - began
+        iso3 = [r.best.id if r.best and r.best.score >= 75 else None for r in found]
+        began = time.perf_counter()
+        pairs = [(r[2], code) for r, code in zip(chunk, iso3, strict=True)]
+        screener.screen_many(pairs, processes=processes)
+        timings["suppliers_s"] += time.perf_counter() - began
+
+
 def run_engine(mode: str, count: int, processes: int) -> dict[str, float]:
     """Time the engine on one generated list (called in a fresh process)."""
+    from risk_models.matching.collector import collector_paused
     from risk_models.matching.countries import CountryMatcher
     from risk_models.matching.goods import GoodsMatcher
     from risk_models.matching.suppliers import SupplierScreener
@@ -199,19 +230,9 @@ def run_engine(mode: str, count: int, processes: int) -> dict[str, float]:
     timings.update(goods_s=0.0, countries_s=0.0, suppliers_s=0.0)
     # Streamed in chunks, as `supplychain match` and the jobs do: results are written out
     # and dropped, so memory holds the matchers and their caches, not a million results.
-    for start in range(0, count, CHUNK):
-        chunk = rows[start : start + CHUNK]
-        began = time.perf_counter()
-        goods.match_many([r[0] for r in chunk], processes=processes)
-        timings["goods_s"] += time.perf_counter() - began
-        began = time.perf_counter()
-        found = countries.match_many([r[1] for r in chunk], processes=processes)
-        timings["countries_s"] += time.perf_counter() - began
-        iso3 = [r.best.id if r.best and r.best.score >= 75 else None for r in found]
-        began = time.perf_counter()
-        pairs = [(r[2], code) for r, code in zip(chunk, iso3, strict=True)]
-        screener.screen_many(pairs, processes=processes)
-        timings["suppliers_s"] += time.perf_counter() - began
+    # Like the commands, the whole stream runs with the cyclic collector paused.
+    with collector_paused():
+        stream(goods, countries, screener, rows, processes, timings)
     timings["total_s"] = timings["goods_s"] + timings["countries_s"] + timings["suppliers_s"]
     timings["distinct_products"] = len({r[0] for r in rows})
     timings["distinct_countries"] = len({r[1] for r in rows})

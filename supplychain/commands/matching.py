@@ -11,10 +11,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from reference_data import ReferenceData
+from risk_models.matching.collector import collector_paused
 from supplychain.services import matching
 from supplychain.services.refdata import get_reference
 
-Matcher = Callable[[ReferenceData, Mapping[str, Any], Iterable[str]], Iterator[dict[str, Any]]]
+Matcher = Callable[[ReferenceData, Mapping[str, Any], Iterable[str], int], Iterator[dict[str, Any]]]
 
 
 @click.group()
@@ -31,13 +32,18 @@ def _lines(stream: TextIO) -> Iterator[str]:
 def _run(matcher: Matcher, source: TextIO) -> None:
     reference = get_reference(current_app.config)
     buffer: list[str] = []
-    for record in matcher(reference, current_app.config, _lines(source)):
-        buffer.append(json.dumps(record, ensure_ascii=False))
-        if len(buffer) >= matching.CHUNK:
-            click.echo("\n".join(buffer))  # written a chunk at a time, never all at once
-            buffer.clear()
-    if buffer:
-        click.echo("\n".join(buffer))
+    # A command does nothing but match: large batches of new strings are shared with a
+    # forked helper, and the cyclic collector stays paused for the whole stream rather than
+    # between chunks, where each restart walked every result cached so far (see
+    # risk_models/matching/collector.py).
+    with collector_paused():
+        for record in matcher(reference, current_app.config, _lines(source), 2):
+            buffer.append(json.dumps(record, ensure_ascii=False))
+            if len(buffer) >= matching.CHUNK:
+                click.echo("\n".join(buffer))  # written a chunk at a time, never all at once
+                buffer.clear()
+        if buffer:
+            click.echo("\n".join(buffer))
 
 
 @match.command("goods")

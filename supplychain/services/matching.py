@@ -141,22 +141,33 @@ def _chunks(queries: Iterable[str], size: int) -> Iterator[list[str]]:
 
 
 def match_goods(
-    reference: ReferenceData, config: Mapping[str, Any], queries: Iterable[str]
+    reference: ReferenceData,
+    config: Mapping[str, Any],
+    queries: Iterable[str],
+    processes: int = 1,
 ) -> Iterator[dict[str, Any]]:
-    """Yield one goods record per query, in order, matching a chunk at a time."""
+    """Yield one goods record per query, in order, matching a chunk at a time.
+
+    `processes` is the engine's (see `risk_models/matching/parallel.py`): 2 shares large
+    batches of new strings with a forked helper, where the process may fork.
+    """
     matcher = goods_matcher(reference)
     limits = thresholds(config, "GOODS")
     for chunk in _chunks(queries, CHUNK):
-        for result in matcher.match_many(chunk):
+        for result in matcher.match_many(chunk, processes=processes):
             yield goods_record(result, reference, limits)
 
 
 def match_countries(
-    reference: ReferenceData, config: Mapping[str, Any], queries: Iterable[str]
+    reference: ReferenceData,
+    config: Mapping[str, Any],
+    queries: Iterable[str],
+    processes: int = 1,
 ) -> Iterator[dict[str, Any]]:
-    """Yield one country record per query, in order, matching a chunk at a time."""
+    """Yield one country record per query, in order, matching a chunk at a time (see
+    `match_goods` for `processes`)."""
     matcher = country_matcher(reference)
     limits = thresholds(config, "COUNTRIES")
     for chunk in _chunks(queries, CHUNK):
-        for result in matcher.match_many(chunk):
+        for result in matcher.match_many(chunk, processes=processes):
             yield country_record(result, reference, limits)

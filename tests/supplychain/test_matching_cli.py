@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import json
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from risk_models.matching.goods import GoodsMatcher
 from supplychain.services import matching
+from supplychain.services.refdata import get_reference
 
 
 def run(runner: FlaskCliRunner, kind: str, text: str) -> list[dict]:
@@ -60,3 +64,20 @@ def test_reads_a_file_argument(runner: FlaskCliRunner, tmp_path):
     assert result.exit_code == 0
     names = [json.loads(line)["match"]["name"] for line in result.output.splitlines()]
     assert names == ["Coffee", "Cocoa"]
+
+
+def test_a_large_batch_of_new_strings_answers_as_one_process_would(
+    runner: FlaskCliRunner, app: Flask
+):
+    """The command shares large batches with a forked helper (where it may fork) and pauses
+    the collector while it streams: neither changes an answer, and the collector is back."""
+    lines = [f"{word} lot {n}" for n in range(700) for word in ("cotton t-shirts", "tyres")]
+    records = run(runner, "goods", "\n".join(lines))
+    reference = get_reference(app.config)
+    limits = matching.thresholds(app.config, "GOODS")
+    fresh = GoodsMatcher.from_reference(reference)  # nothing remembered from the command
+    alone = [matching.goods_record(r, reference, limits) for r in fresh.match_many(lines)]
+    assert records == json.loads(json.dumps(alone))
+    assert {r["decision"] for r in records[::2]} == {"accepted"}
+    assert {r["decision"] for r in records[1::2]} == {"none"}
+    assert gc.isenabled()
