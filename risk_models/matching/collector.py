@@ -6,6 +6,11 @@ anything to free, yet each of its full passes walks every cached object: on a ba
 all-new strings that was about a fifth of the matching time. Reference counting still frees
 everything as usual while the collector is paused; it is switched back on afterwards, since
 other code in the process may rely on it.
+
+Restarting it has a cost too: everything a batch left in the caches is young when the
+collector comes back, so its next passes walk it all. A process that does nothing but match
+a long stream in batches (the `supplychain match` commands) holds `collector_paused()`
+around the whole stream; the batches inside it then leave the collector alone.
 """
 
 from __future__ import annotations
