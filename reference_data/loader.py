@@ -17,6 +17,7 @@ from reference_data.models import (
     ChildLabourFindings,
     Country,
     CountryAlias,
+    CountrySubdivision,
     EnforcementEntity,
     Good,
     GoodKind,
@@ -228,6 +229,12 @@ def read_country_aliases(reader: FileReader) -> list[CountryAlias]:
     return [CountryAlias(**row) for _, row in reader.csv_rows("countries/aliases.csv", columns)]
 
 
+def read_country_subdivisions(reader: FileReader) -> list[CountrySubdivision]:
+    columns = ("iso3", "code", "name")
+    rows = reader.csv_rows("countries/subdivisions.csv", columns)
+    return [CountrySubdivision(**row) for _, row in rows]
+
+
 def read_tip(reader: FileReader) -> list[TipPlacement]:
     file = "countries/tip_2025.csv"
     placements = []
@@ -432,6 +439,7 @@ class RawData:
     editions: dict[int, list[Listing]] = field(default_factory=dict)
     countries: list[Country] = field(default_factory=list)
     country_aliases: list[CountryAlias] = field(default_factory=list)
+    country_subdivisions: list[CountrySubdivision] = field(default_factory=list)
     tip: list[TipPlacement] = field(default_factory=list)
     findings: list[ChildLabourFindings] = field(default_factory=list)
     entities: list[EnforcementEntity] = field(default_factory=list)
@@ -460,6 +468,7 @@ def read_all(
         raw.editions[year] = read_edition(base, f"ilab_tvpra/edition_{year}.csv", year)
     raw.countries = read_countries(base)
     raw.country_aliases = read_country_aliases(base)
+    raw.country_subdivisions = read_country_subdivisions(base)
     raw.tip = read_tip(base)
     raw.findings = read_findings(base)
     raw.entities = read_entities(base)
@@ -501,6 +510,7 @@ def build(raw: RawData, layers: frozenset[str]) -> ReferenceData:
         editions={year: tuple(rows) for year, rows in sorted(raw.editions.items())},
         countries={c.iso3: c for c in raw.countries},
         country_aliases=tuple(raw.country_aliases),
+        country_subdivisions=tuple(raw.country_subdivisions),
         tip={t.iso3: t for t in raw.tip},
         findings={f.iso3: f for f in raw.findings},
         entities=tuple(raw.entities),

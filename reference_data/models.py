@@ -100,6 +100,15 @@ class CountryAlias:
 
 
 @dataclass(frozen=True, slots=True)
+class CountrySubdivision:
+    """A name of a country's state, province or region (ISO 3166-2, first level)."""
+
+    iso3: str
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class TipPlacement:
     """A country's tier in the U.S. Trafficking in Persons report."""
 
@@ -184,6 +193,7 @@ class ReferenceData:
     entities: tuple[EnforcementEntity, ...]
     rules: tuple[ProductPlaceRule, ...]
     slavery_estimates: Mapping[str, SlaveryEstimate] = field(default_factory=dict)
+    country_subdivisions: tuple[CountrySubdivision, ...] = ()
 
     @property
     def latest_edition(self) -> int:

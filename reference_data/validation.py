@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import pycountry
 
 from reference_data.loader import ENTITY_FILES, GOOD_FILES, Problem, RawData, checksum, count_rows
+from reference_data.models import Country
 from reference_data.text import good_id_for, normalise_name
 
 SECTORS = {"Agriculture", "Manufacturing", "Mining", "Other", "Derived"}
@@ -185,6 +186,31 @@ def check_countries(raw: RawData) -> Iterable[Problem]:
                 "alias",
             )
         owner[key] = alias.iso3
+    yield from _check_subdivisions(raw, ours, {**names, **owner})
+
+
+def _check_subdivisions(
+    raw: RawData, countries: dict[str, Country], country_names: dict[str, str]
+) -> Iterable[Problem]:
+    """A subdivision belongs to a known country by its ISO 3166-2 code and names one place:
+    never a country (a state called Georgia would hide the country) nor two subdivisions."""
+    file = "countries/subdivisions.csv"
+    owner: dict[str, str] = {}
+    for row, place in enumerate(raw.country_subdivisions, start=1):
+        country = countries.get(place.iso3)
+        if country is None:
+            yield Problem(file, f"{place.name!r} names unknown country {place.iso3!r}", row, "iso3")
+        elif not re.fullmatch(rf"{country.iso2}-[A-Z0-9]{{1,3}}", place.code):
+            yield Problem(
+                file, f"{place.code!r} is not an ISO 3166-2 code of {place.iso3}", row, "code"
+            )
+        key = normalise_name(place.name)
+        other = country_names.get(key)
+        if other:
+            yield Problem(file, f"{place.name!r} is also the name of {other}", row, "name")
+        elif owner.get(key, place.code) != place.code:
+            yield Problem(file, f"{place.name!r} also names {owner[key]}", row, "name")
+        owner[key] = place.code
 
 
 def check_country_references(raw: RawData) -> Iterable[Problem]:
@@ -254,6 +280,7 @@ def data_files(raw: RawData) -> set[str]:
     """Name every data file the manifest must describe (relative to the shipped directory)."""
     files = {f"goods/{name}.toml" for name in GOOD_FILES if name != "imported"}
     files |= {"goods/derived_products.toml", "countries/countries.csv", "countries/aliases.csv",
+              "countries/subdivisions.csv",
               "countries/tip_2025.csv", "countries/ilab_findings_2022.csv",
               *ENTITY_FILES, "enforcement/product_place_rules.csv",
               "optional/walkfree_gsi_2023.csv"}  # fmt: skip

@@ -199,6 +199,13 @@ _PART_BREAK = re.compile(r"[,;/|()\[\]\n\t]+|\s[-–—]+\s|\s-|-\s")
 
 
 @dataclass(frozen=True, slots=True)
+class _Region:
+    iso3: str
+    code: str  # ISO 3166-2
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Key:
     iso3: str
     kind: str  # "name" (English/French short or official) or the alias kind
@@ -240,6 +247,12 @@ def subnational_place(place: str, iso3: str, score: float) -> Feature:
     """The text names a place inside the country whose name contains another country's."""
     detail = f"{place!r} is a place in {iso3}"
     return Feature("subnational_place", score, detail, place, iso3)
+
+
+def country_region(part: str, region: _Region, score: float, position: str) -> Feature:
+    """The text names a state, province or region of the country (ISO 3166-2)."""
+    detail = f"{region.name!r} ({region.code}) found in {part!r} ({position})"
+    return Feature("country_region", score, detail, part, region.name)
 
 
 def conflicting_places(others: Sequence[str], penalty: float) -> Feature:
@@ -301,7 +314,10 @@ class CountryMatcher:
     """Match country strings to ISO 3166 countries; build once per reference version."""
 
     def __init__(
-        self, countries: Iterable[Country], aliases: Iterable[tuple[str, str, str]] = ()
+        self,
+        countries: Iterable[Country],
+        aliases: Iterable[tuple[str, str, str]] = (),
+        regions: Iterable[tuple[str, str, str]] = (),
     ) -> None:
         self.countries = {c.iso3: c for c in countries}
         self._helper: Helper[str, MatchResult] = Helper()
@@ -325,6 +341,12 @@ class CountryMatcher:
         self._not_countries -= set(self._keys)
         self._not_countries.discard("")
         self._places = {country_key(k): v for k, v in SUBNATIONAL_PLACES.items()}
+        # States, provinces and regions (iso3, ISO 3166-2 code, name); never a country's key.
+        self._regions = {
+            key: _Region(iso3, code, name)
+            for iso3, code, name in regions
+            if iso3 in self.countries and (key := country_key(name)) and key not in self._keys
+        }
         self._ambiguous = {
             country_key(k): tuple(i for i in v if i in self.countries)
             for k, v in AMBIGUOUS_NAMES.items()
@@ -343,7 +365,8 @@ class CountryMatcher:
     def from_reference(cls, reference: ReferenceData) -> CountryMatcher:
         """Build a matcher over the reference countries and their aliases."""
         aliases = [(a.iso3, a.alias, a.kind) for a in reference.country_aliases]
-        return cls(reference.countries.values(), aliases)
+        regions = [(r.iso3, r.code, r.name) for r in reference.country_subdivisions]
+        return cls(reference.countries.values(), aliases, regions)
 
     def _add(self, text: str, iso3: str, kind: str) -> None:
         key = country_key(text)
@@ -559,14 +582,25 @@ class CountryMatcher:
                     feature = subnational_place(gram, place, 85.0)
                     return [(place, self._candidate(place, "place", [feature]))]
                 hit = self._keys.get(gram)
-                if hit is None or (hit.kind == "abbreviation" and size == 1):
+                region = self._regions.get(gram) if hit is None else None
+                if region is None and (hit is None or (hit.kind == "abbreviation" and size == 1)):
                     continue
-                whole = len(content) == size or content == gram.split()
+                named = gram.split()
+                whole = len(content) == size or content in (
+                    named,
+                    [t for t in named if t not in _PLACE_NOISE],  # "... Autonomous Region"
+                )
                 at_end = start + size == len(tokens)
                 score = 95.0 if whole else 90.0 if at_end else 86.0
                 if not last:
                     score -= 5.0
                 where = "the whole place" if whole else "the end" if at_end else "inside"
+                if region is not None:
+                    # A region is the country's less directly than its name ("Lebanon,
+                    # Pennsylvania" is a town in the USA, but says so less plainly).
+                    feature = country_region(part, region, score - 3.0, where)
+                    return [(region.iso3, self._candidate(region.iso3, "place", [feature]))]
+                assert hit is not None
                 feature = country_in_place(part, hit, score, where)
                 return [(hit.iso3, self._candidate(hit.iso3, "place", [feature]))]
         return []
@@ -625,6 +659,7 @@ FEATURES = (
     iso_code,
     common_word_code,
     country_in_place,
+    country_region,
     subnational_place,
     conflicting_places,
     agreeing_places,

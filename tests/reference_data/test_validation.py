@@ -145,6 +145,13 @@ def alias_of_unknown_country(root: Path) -> None:
     edit_csv(root, "countries/aliases.csv", change)
 
 
+def add_subdivision(iso3: str, code: str, name: str) -> Callable[[Path], None]:
+    def change(rows: Rows) -> None:
+        rows.append({"iso3": iso3, "code": code, "name": name})
+
+    return lambda root: edit_csv(root, "countries/subdivisions.csv", change)
+
+
 def first_row(relative: str, column: str, value: str) -> Callable[[Path], None]:
     return lambda root: edit_csv(root, relative, set_first(column, value))
 
@@ -216,6 +223,22 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
     "missing French name": (country_row("name_fr", ""), "FRA needs English and French names"),
     "alias naming two countries": (alias_naming_two_countries, "'Deutschland' of DEU also names"),
     "alias of unknown country": (alias_of_unknown_country, "names unknown country 'ATL'"),
+    "subdivision of unknown country": (
+        add_subdivision("ATL", "AT-1", "Poseidonia"),
+        "'Poseidonia' names unknown country 'ATL'",
+    ),
+    "subdivision code of another country": (
+        add_subdivision("CHN", "US-XX", "Nowhere Sheng"),
+        "'US-XX' is not an ISO 3166-2 code of CHN",
+    ),
+    "subdivision named like a country": (
+        add_subdivision("USA", "US-GA", "Georgia"),
+        "'Georgia' is also the name of GEO",
+    ),
+    "subdivision name shared by two": (
+        add_subdivision("PAK", "PK-PB", "Tamil Nadu"),
+        "'Tamil Nadu' also names IN-TN",
+    ),
     # check_country_references
     "unknown TIP tier": (
         first_row("countries/tip_2025.csv", "tier", "Tier 4"),
