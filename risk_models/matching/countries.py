@@ -582,25 +582,18 @@ class CountryMatcher:
                     feature = subnational_place(gram, place, 85.0)
                     return [(place, self._candidate(place, "place", [feature]))]
                 hit = self._keys.get(gram)
-                region = self._regions.get(gram) if hit is None else None
-                if region is None and (hit is None or (hit.kind == "abbreviation" and size == 1)):
-                    continue
-                named = gram.split()
-                whole = len(content) == size or content in (
-                    named,
-                    [t for t in named if t not in _PLACE_NOISE],  # "... Autonomous Region"
-                )
-                at_end = start + size == len(tokens)
-                score = 95.0 if whole else 90.0 if at_end else 86.0
-                if not last:
-                    score -= 5.0
-                where = "the whole place" if whole else "the end" if at_end else "inside"
-                if region is not None:
-                    # A region is the country's less directly than its name ("Lebanon,
-                    # Pennsylvania" is a town in the USA, but says so less plainly).
+                if hit is None:
+                    region = self._regions.get(gram)
+                    if region is None:
+                        continue
+                    # A region points at its country a little less surely than the country's
+                    # own name: "Lebanon, Pennsylvania" leaves a doubt that "Lebanon" doesn't.
+                    score, where = _score_in_place(tokens, content, start, size, last)
                     feature = country_region(part, region, score - 3.0, where)
                     return [(region.iso3, self._candidate(region.iso3, "place", [feature]))]
-                assert hit is not None
+                if hit.kind == "abbreviation" and size == 1:
+                    continue
+                score, where = _score_in_place(tokens, content, start, size, last)
                 feature = country_in_place(part, hit, score, where)
                 return [(hit.iso3, self._candidate(hit.iso3, "place", [feature]))]
         return []
@@ -637,6 +630,22 @@ class CountryMatcher:
                 features.append(look_alike(query, closest, 30.0 if tie else 12.0))
             results.append(self._candidate(entry.iso3, "fuzzy", features))
         return results
+
+
+def _score_in_place(
+    tokens: Sequence[str], content: Sequence[str], start: int, size: int, last: bool
+) -> tuple[float, str]:
+    """Score a name found at tokens[start:start + size] of a place part, and say where."""
+    named = tokens[start : start + size]
+    whole = len(content) == size or list(content) in (
+        list(named),
+        [t for t in named if t not in _PLACE_NOISE],  # "Xinjiang ... Autonomous Region"
+    )
+    at_end = start + size == len(tokens)
+    score = 95.0 if whole else 90.0 if at_end else 86.0
+    if not last:
+        score -= 5.0
+    return score, "the whole place" if whole else "the end" if at_end else "inside"
 
 
 def _quotes_number(candidate: Candidate) -> bool:
