@@ -187,6 +187,9 @@ _PLACE_NOISE = word_set(
     district county prefecture municipality zone area sar special administrative mainland
     republic po box p o street st road rd avenue ave building bldg floor"""
 )
+# Words that make the name beside them a street's: "45 Jordan Road", "Rue du Congo".
+_STREET_AFTER = word_set("street road rd avenue ave lane boulevard blvd drive highway hwy")
+_STREET_BEFORE = word_set("rue avenue avenida av calle jalan boulevard")
 US_STATE_CODES = word_set(
     """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
     NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"""
@@ -575,6 +578,8 @@ class CountryMatcher:
         for size in range(min(len(tokens), max(self._max_tokens, 3)), 0, -1):
             for start in range(len(tokens) - size, -1, -1):
                 gram = " ".join(tokens[start : start + size])
+                if _is_street(tokens, start, size):
+                    continue
                 place = self._places.get(gram)
                 if place is not None:
                     if not place:
@@ -630,6 +635,14 @@ class CountryMatcher:
                 features.append(look_alike(query, closest, 30.0 if tie else 12.0))
             results.append(self._candidate(entry.iso3, "fuzzy", features))
         return results
+
+
+def _is_street(tokens: Sequence[str], start: int, size: int) -> bool:
+    """Say whether the words at tokens[start:start + size] name a street, not a place."""
+    after = start + size
+    return (after < len(tokens) and tokens[after] in _STREET_AFTER) or (
+        start > 0 and tokens[start - 1] in _STREET_BEFORE
+    )
 
 
 def _score_in_place(

@@ -135,6 +135,25 @@ def test_a_town_named_like_a_country_in_a_state_is_reviewed(
     assert decided(matcher, query) == ("review", region_iso3)
 
 
+@pytest.mark.parametrize(
+    ("query", "iso3"),
+    [
+        ("Room 1201, 45 Jordan Road, Kowloon, Hong Kong", "HKG"),
+        ("12 Togo Street, Accra, Ghana", "GHA"),
+        ("Cuba Street, Wellington, New Zealand", "NZL"),
+        ("Avenida Brasil 500, Rio de Janeiro", "BRA"),
+    ],
+)
+def test_a_street_named_after_a_country_is_a_street(matcher, query, iso3):
+    assert [c.id for c in matcher.match(query).candidates] == [iso3]
+    assert decided(matcher, query) == ("accepted", iso3)
+
+
+@pytest.mark.parametrize("query", ["Jordan Road", "3 Rue du Congo"])
+def test_a_street_alone_names_no_country(matcher, query):
+    assert decided(matcher, query) == ("none", "")
+
+
 @pytest.mark.parametrize("query", ["Georgia", "Tbilisi, Georgia", "Hong Kong", "Puerto Rico"])
 def test_a_region_never_hides_a_country_of_the_same_name(matcher, query):
     assert matcher.match(query).best.features[0].name != "country_region"
