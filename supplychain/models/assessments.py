@@ -201,7 +201,8 @@ class AssessmentLine(db.Model):  # type: ignore[name-defined]
     child_labour: Mapped[float | None]
     score: Mapped[float | None]  # the higher of the two scores: "riskiest first" sorts on it
     band: Mapped[str | None] = mapped_column(sa.String(16))  # the higher of the two bands
-    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
+    # None is stored as SQL NULL, not JSON null: "rows with problems" filters on IS NOT NULL.
+    problems: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON(none_as_null=True))
 
     __table_args__ = (
         sa.UniqueConstraint("assessment_id", "row_number"),

@@ -366,3 +366,27 @@ def test_every_page_query_reads_an_index_never_the_whole_table(tmp_path: Path):
             sa.event.remove(db.engine, "before_cursor_execute", remember)
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_line_whose_problems_are_cleared_leaves_the_problems_filter(listing: Assessment):
+    with_problems = [line for line in all_lines(listing) if line.problems]
+    assert len(with_problems) > 1
+    cleared = with_problems[0]
+    cleared.problems = None  # through the ORM: stored as SQL NULL, not as JSON null
+    db.session.commit()
+    stored = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(AssessmentLine)
+        .where(AssessmentLine.id == cleared.id, AssessmentLine.problems.is_(None))
+    )
+    assert stored == 1
+    # Two filters: the count is queried, not read from the summary.
+    kept = {"problems": "yes", "supplier": cleared.supplier_name or ""}
+    items, _ = assessments.lines_page(listing, kept, per_page=500)
+    rows_kept = {item["row_number"] for item in items}
+    assert cleared.row_number not in rows_kept
+    assert rows_kept == {
+        line.row_number
+        for line in with_problems[1:]
+        if (line.supplier_name or "") == (cleared.supplier_name or "")
+    }
