@@ -194,7 +194,20 @@ US_STATE_CODES = word_set(
     """AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH
     NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC"""
 )
-_DIGITS = re.compile(r"\d+")
+# A state's code before its postal code, as addresses of these countries write it.
+_POSTAL_CODES = (
+    ("USA", re.compile(rf"\b(?:{'|'.join(sorted(US_STATE_CODES))})\s+\d{{5}}(?:-\d{{4}})?\b")),
+    (
+        "CAN",
+        re.compile(
+            r"\b(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT)\s+[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d\b"
+        ),
+    ),
+    ("AUS", re.compile(r"\b(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)\s+\d{4}\b")),
+)
+# Each digit read as 0: numbers of the same length share a shape, since a postal code is
+# told by its length ("GA 30303" is a ZIP code, "GA 3030" is not).
+_DIGITS = re.compile(r"\d")
 _ANY_DIGIT = re.compile(r"\d")
 _HAS_WORD = re.compile(r"[^\W_]")
 _CODE_QUERY = re.compile(r"^\s*([A-Za-z]{2,3}|[A-Za-z]\.[A-Za-z]\.(?:[A-Za-z]\.)?)\s*$")
@@ -273,6 +286,18 @@ def misspelling(query: str, key: _Key, edits: int, score: float) -> Feature:
     """The text differs from the country's name by a typing slip or two."""
     detail = f"{query!r} is {edits} edit(s) from {key.text!r}"
     return Feature("misspelling", score, detail, query, key.text)
+
+
+def abbreviated_name(part: str, words: str, key: _Key, score: float) -> Feature:
+    """The text abbreviates words of the country's name ("S. Sudan", "Eq. Guinea")."""
+    detail = f"{words!r} in {part!r} abbreviates {key.text!r}"
+    return Feature("abbreviated_name", score, detail, part, key.text)
+
+
+def postal_code(part: str, written: str, iso3: str, score: float) -> Feature:
+    """A state's code and a postal code are written the way the country's addresses are."""
+    detail = f"{written!r} in {part!r} is a state and postal code of {iso3}"
+    return Feature("postal_code", score, detail, part, written)
 
 
 def us_state_code(part: str, code: str, score: float) -> Feature:
@@ -355,13 +380,20 @@ class CountryMatcher:
             for k, v in AMBIGUOUS_NAMES.items()
         }
         self._max_tokens = max((len(k.split()) for k in self._keys), default=1)
+        # Names of several words, by (word count, last word), for abbreviations of their
+        # first words: "S. Sudan" must find South Sudan, never Sudan.
+        self._long_names: dict[tuple[int, str], list[str]] = {}
+        for k, entry in sorted(self._keys.items()):
+            named = k.split()
+            if len(named) > 1 and entry.kind != "abbreviation":
+                self._long_names.setdefault((len(named), named[-1]), []).append(k)
         # Spelling repairs compare against real names only, never codes or abbreviations.
         self._fuzzy_keys: dict[str, list[str]] = {}  # by first letter, sorted
         for k in sorted(self._keys):
             if len(k) >= 4 and self._keys[k].kind != "abbreviation":
                 self._fuzzy_keys.setdefault(k[0], []).append(k)
         self._cache: dict[str, MatchResult] = {}
-        self._by_shape: dict[str, tuple[Candidate, ...]] = {}  # numbers read as 0
+        self._by_shape: dict[str, tuple[Candidate, ...]] = {}  # digits read as 0
         self._parts: dict[tuple[str, bool, bool], list[tuple[str, Candidate]]] = {}
 
     @classmethod
@@ -463,10 +495,16 @@ class CountryMatcher:
             return exact
         parts = [p for p in _PART_BREAK.split(query) if _HAS_WORD.search(p)]
         if len(parts) == 2:
-            # "Tanzania, United Republic of": the publisher's inverted order.
-            inverted = self._exact(query, country_key(parts[1] + " " + parts[0]))
+            # "Tanzania, United Republic of", "Guinea, Eq.": the publisher's inverted order.
+            inverted_key = country_key(parts[1] + " " + parts[0])
+            inverted = self._exact(query, inverted_key)
             if inverted:
                 return inverted
+            if " " in inverted_key:
+                named = self._abbreviated(inverted_key.split())
+                if named is not None:
+                    feature = abbreviated_name(query, inverted_key, named, 90.0)
+                    return [self._candidate(named.iso3, "alias", [feature])]
         found = self._places_in(parts or [query])
         best = max((c.score for c in found), default=0.0)
         if len(parts) <= 1 and best < 95.0:
@@ -518,6 +556,7 @@ class CountryMatcher:
         if not found:
             return []
         countries = {iso3 for iso3, _, _ in found if iso3}
+        strongest = {iso3: max(c.score for i, _, c in found if i == iso3) for iso3 in countries}
         results = []
         for iso3 in countries:
             mine = [c for i, _, c in found if i == iso3]
@@ -527,7 +566,11 @@ class CountryMatcher:
                 features.append(agreeing_places(len(mine), 3.0))
             others = sorted(countries - {iso3})
             if others:
-                features.append(conflicting_places(others, 15.0))
+                # A rival about as strong leaves the string in doubt; a much weaker one (a
+                # code after a city, "Tirupur, TN, India") only a little.
+                rival = max(strongest[o] for o in others)
+                penalty = 15.0 if rival >= best.score - 5.0 else 5.0
+                features.append(conflicting_places(others, penalty))
             results.append(self._candidate(iso3, best.method, features))
         return results
 
@@ -545,6 +588,17 @@ class CountryMatcher:
         return known
 
     def _read_part(self, part: str, last: bool, several: bool) -> list[tuple[str, Candidate]]:
+        named = self._read_names(part, last, several)
+        if named or not _ANY_DIGIT.search(part):
+            return named
+        for iso3, pattern in _POSTAL_CODES:
+            found = pattern.search(part)
+            if found and iso3 in self.countries:
+                feature = postal_code(part, found.group(), iso3, 90.0 if last else 85.0)
+                return [(iso3, self._candidate(iso3, "place", [feature]))]
+        return []
+
+    def _read_names(self, part: str, last: bool, several: bool) -> list[tuple[str, Candidate]]:
         key = country_key(part)
         if key in self._not_countries:
             return []
@@ -587,6 +641,12 @@ class CountryMatcher:
                     feature = subnational_place(gram, place, 85.0)
                     return [(place, self._candidate(place, "place", [feature]))]
                 hit = self._keys.get(gram)
+                if hit is None and size > 1:
+                    hit = self._abbreviated(tokens[start : start + size])
+                    if hit is not None:
+                        score, where = _score_in_place(tokens, content, start, size, last)
+                        feature = abbreviated_name(part, gram, hit, score - 5.0)
+                        return [(hit.iso3, self._candidate(hit.iso3, "place", [feature]))]
                 if hit is None:
                     region = self._regions.get(gram)
                     if region is None:
@@ -602,6 +662,22 @@ class CountryMatcher:
                 feature = country_in_place(part, hit, score, where)
                 return [(hit.iso3, self._candidate(hit.iso3, "place", [feature]))]
         return []
+
+    def _abbreviated(self, words: Sequence[str]) -> _Key | None:
+        """Return the one country whose name these words abbreviate, if exactly one.
+
+        The short word may also come last, as lists sort names: "Guinea, Eq.".
+        """
+        found: dict[str, _Key] = {}
+        if any(w in _PLACE_NOISE or w in _STREET_BEFORE for w in words if len(w) <= 4):
+            return None  # "Rue du Congo" is a street, not "République du Congo"
+        for order in (list(words), [words[-1], *words[:-1]]):
+            if not any(len(w) <= 4 and w.isalpha() for w in order[:-1]):
+                continue
+            for k in self._long_names.get((len(order), order[-1]), ()):
+                if all(_abbreviates(w, n) for w, n in zip(order, k.split(), strict=True)):
+                    found[self._keys[k].iso3] = self._keys[k]
+        return next(iter(found.values())) if len(found) == 1 else None
 
     def _fuzzy(self, query: str, key: str) -> list[Candidate]:
         """Repair a misspelt name, unless a look-alike country is as close."""
@@ -635,6 +711,17 @@ class CountryMatcher:
                 features.append(look_alike(query, closest, 30.0 if tie else 12.0))
             results.append(self._candidate(entry.iso3, "fuzzy", features))
         return results
+
+
+def _abbreviates(word: str, full: str) -> bool:
+    """Say whether a word is the full word or a short form of it: "s", "sth" and "so" for
+    "south", "eq" for "equatorial" (its first letter, then some of its letters in order)."""
+    if word == full:
+        return True
+    if not (len(word) <= 4 and len(word) < len(full) and word[0] == full[0]):
+        return False
+    rest = iter(full[1:])
+    return all(letter in rest for letter in word[1:])
 
 
 def _is_street(tokens: Sequence[str], start: int, size: int) -> bool:
@@ -681,6 +768,8 @@ FEATURES = (
     iso_code,
     common_word_code,
     country_in_place,
+    abbreviated_name,
+    postal_code,
     country_region,
     subnational_place,
     conflicting_places,
