@@ -239,7 +239,7 @@ PARTICIPLES = frozenset(
      "enriched", "stuffed", "topped", "dipped", "covered", "lined", "trimmed", "free"}
 )  # fmt: skip
 NEGATORS = frozenset(
-    {"not", "non", "nor", "than", "except", "excluding", "excl", "without", "sans"}
+    {"not", "non", "neither", "nor", "than", "except", "excluding", "excl", "without", "sans"}
 )
 CONJUNCTIONS = frozenset({"and", "or", "et", "ou", "nor", "plus", "und", "y"})
 PREPOSITIONS_EN = word_set(
@@ -375,6 +375,12 @@ def kind_of_good(general: Good, specific: Candidate, bonus: float) -> Feature:
     """The description names a good and the words that make it a more specific listed good."""
     detail = f"{specific.name!r} is a kind of {general.name!r}, and the description says which"
     return Feature("kind_of_good", bonus, detail, general.name, specific.name)
+
+
+def longer_name(name: str, longer: str, penalty: float) -> Feature:
+    """Another good's longer name, found whole in the description, covers this one's words."""
+    detail = f"the words of {name!r} are part of {longer!r}, also found in full"
+    return Feature("longer_name", -penalty, detail, name, longer)
 
 
 def word_order(phrase: Phrase, head: str, penalty: float) -> Feature:
@@ -847,8 +853,10 @@ class GoodsMatcher:
         # a slip of one letter still names its noun ("cofee"); a word two letters from a
         # noun is more often another word ("decorative" is not "decoration").
         own = forms[:1] if corrected and _distance(token, corrected) > 1 else forms
+        # An unknown word naming a tool is a noun even when a slip of it is a catalogue word
+        # ("peeler" is one letter from "peeled").
         noun = not self._nouns.isdisjoint(own) or (
-            cls == WORD and not goods and _is_agent_noun(token)
+            cls == WORD and not self._goods_of((token,)) and _is_agent_noun(token)
         )
         known = (tuple(forms), cls, corrected, goods, noun)
         if len(self._tokens) >= CACHE_LIMIT:
@@ -1098,6 +1106,10 @@ class GoodsMatcher:
                 method = "fuzzy"
             results.append(self._candidate(index, method, features))
             best.pop(index, None)
+        # The words of the description each good's name covers, and how fully it is found.
+        covered: list[tuple[frozenset[int], float]] = []
+        if results:  # a name with the very words of the description covers them all
+            covered.append((frozenset(range(len(slots))), 1.0))
         for index, (key, phrases) in best.items():
             # Below this coverage the score cannot reach MIN_CANDIDATE_SCORE (100 * 0.54^2).
             if key[0] >= 0.54:
@@ -1114,7 +1126,35 @@ class GoodsMatcher:
                     wider = self._entries[kind_of[index]].good
                     candidate = _penalise(candidate, kind_of_good(wider, candidate, 1.0))
                 results.append(candidate)
+                words = frozenset(
+                    s.position for s in slots if not phrases[0].token_set.isdisjoint(s.forms)
+                )
+                covered.append((words, key[0]))
+        if len(covered) > 1:
+            results[-len(covered) :] = self._prefer_longer_names(results[-len(covered) :], covered)
         return results
+
+    @staticmethod
+    def _prefer_longer_names(
+        candidates: list[Candidate], covered: list[tuple[frozenset[int], float]]
+    ) -> list[Candidate]:
+        """Lower a good whose name covers only part of another good's, found in full.
+
+        "Pig iron" is not pigs, "bovine leather" not bovines, "RBD palm kernel oil" not RBD
+        palm oil: the longer name found whole says what the shorter one's words are about.
+        """
+        out = []
+        for candidate, (words, _) in zip(candidates, covered, strict=True):
+            longer = [
+                other
+                for other, (their_words, coverage) in zip(candidates, covered, strict=True)
+                if coverage >= 1.0 and words < their_words
+            ]
+            if longer:
+                feature = longer_name(candidate.name, longer[0].name, 15.0)
+                candidate = _penalise(candidate, feature)
+            out.append(candidate)
+        return out
 
     def _head_reason(
         self, index: int, best: Phrase, slots: Sequence[Slot], head: int, goods: frozenset[int]
@@ -1544,6 +1584,7 @@ FEATURES = (
     implied_name,
     kind_of_good,
     word_order,
+    longer_name,
     head_noun,
     input_named,
     article_of_material,

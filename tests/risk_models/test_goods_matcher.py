@@ -475,3 +475,47 @@ def test_a_catch_all_subheading_does_not_name_the_one_listed_good_inside_it(
     # small parts of them, so the code alone must not be read as those goods.
     result = matcher.match(code)
     assert not_good not in [c.id for c in result.candidates]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "shorter"),
+    [
+        ("Bovine leather, full grains", "Leather", "Bovines"),
+        ("RBD palm kernel oil 20MT", "Refined Palm Kernel Oil", "Refined Palm Oil"),
+    ],
+)
+def test_a_longer_name_found_whole_beats_the_shorter_one_inside_it(
+    matcher: GoodsMatcher, query: str, expected: str, shorter: str
+):
+    result = matcher.match(query)
+    assert result.best is not None and result.best.name == expected
+    beaten = next(c for c in result.candidates if c.name == shorter)
+    assert "longer_name" in {f.name for f in beaten.features}
+
+
+def test_pig_iron_is_not_pigs(matcher: GoodsMatcher):
+    result = matcher.match("Pig iron, non-alloy, containing by weight 0.5% or less of phosphorus")
+    assert decided(matcher, result.query) == ("none", "")  # Hogs no longer wins
+    assert result.derived is not None and result.derived.name == "Steel"
+
+
+def test_what_follows_neither_is_left_out(matcher: GoodsMatcher):
+    assert decided(matcher, "Seeds of cumin, neither crushed nor ground") == ("accepted", "Cumin")
+
+
+def test_a_tool_named_like_a_slip_of_a_food_word_is_no_food(matcher: GoodsMatcher):
+    # "peeler" is one letter from "peeled", yet it names a tool: the potato is what it peels.
+    assert decided(matcher, "Potato peeler stainless") == ("none", "")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Frozen blue swimming crab meat pasteurised 454g", "Shellfish"),
+        ("Laptop 14in i5 16GB RAM 512GB SSD", "Electronics"),
+        ("Telephones for cellular networks", "Electronics"),
+        ("Frozen skipjack tuna, whole", "Fish"),
+    ],
+)
+def test_trade_words_added_to_the_catalogue(matcher: GoodsMatcher, query: str, expected: str):
+    assert decided(matcher, query)[1] == expected
