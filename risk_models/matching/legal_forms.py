@@ -66,6 +66,12 @@ PREFIX_FORMS: dict[tuple[str, ...], str] = {
 }  # fmt: skip
 _MAX_FORM = max(len(phrase) for phrase in LEGAL_FORMS)
 LEGAL_WORDS = frozenset(word for phrase in [*LEGAL_FORMS, *PREFIX_FORMS] for word in phrase)
+# Short forms a legal word written in full begins with ("corporation" -> "corp",
+# "incorporated" -> "inc"): the full word may stand for a name word as the short one does.
+SHORT_FORMS: dict[str, tuple[str, ...]] = {
+    word: tuple(sorted(s for s in LEGAL_WORDS if len(s) >= 3 and s != word and word.startswith(s)))
+    for word in LEGAL_WORDS
+}
 # Long legal words, by first letter: a slip in one ("Corpration", "Limted") is still the form.
 # Short ones are left alone: one letter off "Ltd" or "Inc" is as often a word or an initial.
 _LONG_LEGAL_WORDS: dict[str, tuple[str, ...]] = {}

@@ -43,6 +43,7 @@ from risk_models.matching.legal_forms import (
     NUMBER_MARKERS,
     PHRASES,
     PLACE_WORDS,
+    SHORT_FORMS,
     STOP_WORDS,
     canonical_word,
     fold,
@@ -578,16 +579,25 @@ def legal_word_signal(
     """A legal form of the query shortens a word of the listed name ("Corp" for "Corps").
 
     The form was taken out of the query as a legal form, but the listed name uses the word
-    as part of the name; the listed word then counts as present (and leaves `missing`).
+    as part of the name; the listed word then counts as present (and leaves `missing`). A
+    form written in full does what its short form would ("Corporation" for "Corps" as "Corp").
     """
     if not query.forms or not alignment.missing:
         return None
-    shortened = {word for form in query.forms for word in form.split() if len(word) >= 3}
+    shortened = sorted(
+        (short, word)
+        for form in query.forms
+        for word in form.split()
+        for short in (word, *SHORT_FORMS.get(word, ()))
+        if len(short) >= 3
+    )
     listed = record.name
     for r in alignment.missing:
         token = listed.tokens[r]
-        form = next((f for f in sorted(shortened) if token.startswith(f) and token != f), "")
-        if form and record.classes[r] != DISTINCTIVE:
+        if record.classes[r] == DISTINCTIVE:
+            continue
+        form = next((word for short, word in shortened if token.startswith(short)), "")
+        if form and form != token:
             alignment.missing.remove(r)
             detail = f'the legal form "{form}" stands for the listed word "{listed.written[r]}"'
             return Feature("legal_form_as_word", w.joined_words, detail, form, listed.written[r])

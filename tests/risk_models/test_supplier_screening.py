@@ -111,13 +111,29 @@ def test_the_seat_after_a_legal_form_costs_like_a_place_not_like_a_name():
     }
 
 
-def test_a_legal_form_may_stand_for_a_word_of_the_listed_name():
+@pytest.mark.parametrize("form", ["Corp", "Corp.", "Corporation", "CORPORATION", "Corpration"])
+def test_a_legal_form_may_stand_for_a_word_of_the_listed_name(form):
     entity = listed("x-1", "Xinjiang Farming Construction Corps", "")
     screener = SupplierScreener(reference_of(entity))
-    hit = best(screener, "Xinjiang Farming Construction Corp")
+    hit = best(screener, f"Xinjiang Farming Construction {form}")
     assert hit is not None and LIMITS.decide(hit.score) == "accepted"
     assert "legal_form_as_word" in {f.name for f in hit.features} and hit.method == "variant"
     assert screener.screen("Xinjiang Farming Construction Co").candidates == ()
+    assert screener.screen("Xinjiang Farming Construction Company").candidates == ()
+
+
+def test_a_legal_form_written_in_full_says_so_when_it_stands_for_a_word():
+    screener = SupplierScreener(reference_of(listed("x-1", "Xinjiang Farming Corps", "")))
+    hit = best(screener, "Xinjiang Farming Corporation")
+    (feature,) = [f for f in hit.features if f.name == "legal_form_as_word"]
+    assert (feature.query_value, feature.reference_value) == ("corporation", "corps")
+    assert 'the legal form "corporation" stands for the listed word' in feature.detail
+
+
+@pytest.mark.parametrize("iso3", ["CHN", None])
+def test_the_corps_is_found_when_written_as_a_corporation(shipped, iso3):
+    hit = best(shipped, "Xinjiang Production and Construction Corporation", iso3)
+    assert hit is not None and hit.id == "uflpa-001" and LIMITS.decide(hit.score) == "accepted"
 
 
 def test_a_name_written_with_both_renderings_of_a_word_is_the_listed_name():
