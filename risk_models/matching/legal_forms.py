@@ -271,6 +271,28 @@ _PLACES_RAW = """
 GENERIC_WORDS: frozenset[str]
 PLACE_WORDS: frozenset[str]
 
+# --- Names a name carries ----------------------------------------------------------------------
+# ERP supplier names often hold a second name: "Acme Ltd d/b/a Foo", "Foo (formerly Bar)",
+# "XPCC (Xinjiang Production and Construction Corporation)". These introduce it; they are
+# matched on the text as written (case aside), as regular expressions.
+NAME_INTRODUCERS = (
+    r"a\.?\s?k\.?\s?a\.?",  # aka, a.k.a.
+    r"also\s+known\s+as",
+    r"formerly(?:\s+known\s+as)?",
+    r"previously\s+known\s+as",
+    r"f\.?\s?/?\s?k\.?\s?/?\s?a\.?",  # fka, f/k/a, f.k.a.
+    r"d\.?\s?/?\s?b\.?\s?/?\s?a\.?",  # dba, d/b/a, d.b.a.
+    r"doing\s+business\s+as",
+    r"trading\s+as",
+    r"t\s?/\s?a",  # t/a, not "Ta", a common word in Chinese names
+)
+# Words a bracket adds to say which branch or site of the company is meant ("(Xinjiang
+# Branch)", "(Rizhao Plant)"): with places and numbers, a qualifier rather than a name.
+_QUALIFIERS_RAW = """
+    branch office factory plant works mill division department subsidiary headquarters hq
+    warehouse site workshop unit
+"""
+
 # --- Folding -----------------------------------------------------------------------------------
 _LETTERS = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
                           "ß": "ss", "ı": "i", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l",
@@ -459,3 +481,4 @@ def _canonical_set(raw: str) -> frozenset[str]:
 
 GENERIC_WORDS = _canonical_set(_GENERIC_RAW)
 PLACE_WORDS = _canonical_set(_PLACES_RAW) - GENERIC_WORDS
+QUALIFIER_WORDS = _canonical_set(_QUALIFIERS_RAW)

@@ -23,15 +23,26 @@ How a score is made (model `supplier-screening-v1`, points in `Weights`):
 - A legal form that agrees adds 1 and one that differs takes 2; a country that agrees adds 3,
   one that differs takes 6 (so the same name elsewhere goes to review, not away); no country
   is neutral. 100 means: same words, same legal form, same country.
+- A supplier name that carries another name, in brackets or after "aka", "formerly", "f/k/a",
+  "d/b/a", "t/a" or "trading as", is also screened as each name it carries (`carried_names`),
+  and an entity keeps its best hit, explained by which name was screened. The name without
+  its bracket costs 1 when the bracket says where or which branch ("(Klang)", "(Xinjiang
+  Branch)"), repeats the name or gives its initials, or when the other name was introduced
+  by "aka" and the like; 10 when the bracket holds another name (a brand or a parent?), so
+  the listed name goes to review; a bracket of business words alone is never left out. A
+  carried name of one word counts only if all words agree, and of two or three letters only
+  if it is a listed name or alias as is.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import re
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz.distance import OSA
 
@@ -40,9 +51,11 @@ from risk_models.matching.collector import collector_paused
 from risk_models.matching.legal_forms import (
     GENERIC_WORDS,
     LEGAL_WORDS,
+    NAME_INTRODUCERS,
     NUMBER_MARKERS,
     PHRASES,
     PLACE_WORDS,
+    QUALIFIER_WORDS,
     SHORT_FORMS,
     STOP_WORDS,
     canonical_word,
@@ -80,6 +93,9 @@ class Weights:
     transliteration: float = -1.0
     joined_words: float = -1.0
     bracket_dropped: float = -1.0
+    qualifier_left_out: float = -1.0  # "(Klang)", "(Xinjiang Branch)": where or which branch
+    other_name_left_out: float = -1.0  # "aka Hotan Taida", "d/b/a Foo": the supplier says so
+    bracket_name_left_out: float = -10.0  # "(Sunrise)": another name, a brand or a parent
     typo_distinctive: float = -5.0  # per edit
     typo_thin: float = -14.0  # per edit in a short distinctive word of a thin name ("Natcha")
     typo_other: float = -1.0  # per edit
@@ -397,10 +413,16 @@ class SupplierScreener:
                 name, country = pair
                 words = split_words(fold(name))
                 iso3 = _iso3(country)
+                carried = carried_names(name) if _may_carry(name, words) else ()
                 key = (" ".join(words), iso3)
+                if carried:  # the same words bracketed otherwise are other names
+                    key = (" | ".join([key[0], *(f"{c.kind}:{c.text}" for c in carried)]), iso3)
                 candidates = by_key.get(key)
                 if candidates is None:
-                    candidates = by_key[key] = self._screen_words(name, words, iso3)
+                    candidates = self._screen_words(name, words, iso3)
+                    if carried:
+                        candidates = self._screen_carried(candidates, carried, iso3)
+                    by_key[key] = candidates
                 result = by_pair[pair] = MatchResult(name, candidates)
             results.append(result)
         return results
@@ -409,6 +431,88 @@ class SupplierScreener:
         if not self._may_match(words):
             return ()
         return self._screen(normalise_company_name(text, words), iso3)
+
+    def _screen_carried(
+        self, found: tuple[Candidate, ...], carried: Sequence[Carried], iso3: str | None
+    ) -> tuple[Candidate, ...]:
+        """Screen each name a supplier name carries too; an entity keeps its best hit."""
+        best = {(c.source, c.id): c for c in found}
+        for part in carried:
+            words = split_words(fold(part.text))
+            if not words or not self._may_match(words):
+                continue
+            points, detail = self._carried_points(part)
+            if points is None:
+                continue
+            name = normalise_company_name(part.text, words)
+            # A name of one word stands alone only if the listed name is that word ("XPCC",
+            # "Bingtuan"), and a short one ("HT") only if it is a listed name or alias as is.
+            methods = _ANY_METHOD
+            if part.kind == INNER and len(name.tokens) == 1:
+                methods = _EXACT if len(name.tokens[0]) <= 3 else _SAME_WORDS
+            feature = Feature("carried_name", points, detail, part.text, part.left_out)
+            for candidate in self._screen(name, iso3):
+                if candidate.method not in methods:
+                    continue
+                features = (candidate.features[0], feature, *candidate.features[1:])
+                total = max(0.0, min(100.0, sum(f.score for f in features)))
+                if total < self.min_score:
+                    continue
+                # Not the supplier name as written: at best a variant of it (or an alias).
+                method = "variant" if candidate.method == "exact" else candidate.method
+                candidate = candidate._replace(
+                    score=round(total, 1), method=method, features=features
+                )
+                current = best.get((candidate.source, candidate.id))
+                if current is None or _rank(candidate) > _rank(current):
+                    best[(candidate.source, candidate.id)] = candidate
+        return tuple(sorted(best.values(), key=lambda c: (-c.score, c.source, c.id)))
+
+    def _carried_points(self, part: Carried) -> tuple[float | None, str]:
+        """What leaving the rest of the supplier name out costs, and how that is explained.
+
+        A name given after "aka", "formerly", "d/b/a"... and the name it follows are both the
+        supplier's, as are a bracketed name and the name outside the brackets. What a bracket
+        holds decides what leaving it out costs: a place, a number, a branch word or a word of
+        the name itself says where or which branch ("(Klang)", "(Xinjiang Branch)") and costs
+        little; another name ("(Sunrise)") costs more, as it may be a brand or a parent; only
+        business words ("(Sports Equipment)") are part of the name and are never left out.
+        """
+        w = self.weights
+        shown = f'screened as "{part.text}", {part.how}'
+        if part.kind == INNER:
+            return 0.0, shown
+        shown += f', leaving out "{part.left_out}"'
+        kept = normalise_company_name(part.text).tokens
+        initials = _initials(part.text)
+        reasons: set[str] = set()
+        named = False
+        for bracket in part.brackets:
+            if _is_acronym(bracket) and bracket.lower() in initials:
+                reasons.add("the initials of the name")
+                continue
+            tokens = normalise_company_name(bracket).tokens
+            # Business words name a branch along with a branch word ("(Garments Division)");
+            # alone ("(Sports Equipment)") they are part of the name and never left out.
+            branch = not QUALIFIER_WORDS.isdisjoint(tokens)
+            for token in tokens:
+                kind = self._word_class(token)[0]
+                if token in kept:
+                    reasons.add("words of the name again")
+                elif token in QUALIFIER_WORDS or (branch and kind == GENERIC):
+                    reasons.add("a branch or site")
+                elif kind in (PLACE, NUMBER):
+                    reasons.add("where the company sits")
+                elif kind == DISTINCTIVE or _is_acronym(bracket):
+                    named = True
+                else:
+                    return None, ""
+        if named:
+            return w.bracket_name_left_out, f"{shown}, another name (or a brand, or a parent)"
+        if not reasons:
+            return w.other_name_left_out, f"{shown}, another name of the supplier"
+        said = " or ".join(sorted(reasons))
+        return w.qualifier_left_out, f"{shown}, which gives {said}"
 
     def _may_match(self, words: list[str]) -> bool:
         """Say cheaply whether any word of a name can find a candidate (most names cannot).
@@ -798,6 +902,121 @@ def align(query_name: Name, listed_name: Name) -> Alignment:
                 pairs.append((best[1], r, "typo", best[0]))
     missing = [r for r in range(len(listed)) if not taken[r]]
     return Alignment(pairs, missing, [q for q in range(len(query)) if not used[q]])
+
+
+# -- names a name carries ------------------------------------------------------------------------
+
+REST, INNER = "rest", "inner"  # the name with the other left out; the other name itself
+QUALIFIER = "qualifier"
+_ANY_METHOD = frozenset({"exact", "alias", "variant", "fuzzy"})
+_SAME_WORDS = frozenset({"exact", "alias", "variant"})
+_EXACT = frozenset({"exact", "alias"})
+_BRACKET = re.compile(r"[(\[\uff08]([^()\[\]\uff08\uff09]*)(?:[)\]\uff09]|$)")
+_INTRODUCER = re.compile(
+    r"(?<![\w./])(" + "|".join(NAME_INTRODUCERS) + r")(?![\w/])", re.IGNORECASE
+)
+_INTRODUCER_WORDS = frozenset({"aka", "fka", "dba", "ta", "formerly", "known", "as"})
+_EDGES = " ,;:-/"
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """A name that a supplier name carries, and what of the supplier name it leaves out."""
+
+    text: str
+    kind: str  # REST: the supplier name without the other name; INNER: the other name
+    how: str  # for the explanation: "the name in brackets", "the name given after \"aka\""...
+    left_out: str  # REST: the rest of the supplier name, as written
+    brackets: tuple[str, ...] = ()  # REST: bracketed parts left out (not introduced ones)
+    introduced: bool = False  # REST: a name given after "aka", "d/b/a"... was left out
+
+
+def _may_carry(text: str, words: Sequence[str]) -> bool:
+    """Say cheaply whether a name may carry another (a bracket or an introducing word)."""
+    return "(" in text or "[" in text or "\uff08" in text or not _INTRODUCER_WORDS.isdisjoint(words)
+
+
+def carried_names(text: str) -> tuple[Carried, ...]:
+    """Return the names a supplier name carries besides itself, each with what it leaves out.
+
+    "Hetian Taida Apparel Co., Ltd. (aka Hotan Taida)" carries "Hetian Taida Apparel Co.,
+    Ltd." and "Hotan Taida"; "Acme Ltd d/b/a Foo" carries "Acme Ltd" and "Foo"; "Top Glove Sdn
+    Bhd (Klang)" carries "Top Glove Sdn Bhd" and "Klang" (which finds nothing on its own).
+    """
+    whole = " ".join(text.split())
+    groups = [m for m in _BRACKET.finditer(whole) if m.group(1).strip(_EDGES)]
+    head, introduced = _split_introduced(whole, [m.span() for m in groups])
+    inner: list[tuple[str, str]] = []
+    brackets: list[str] = []  # in the head, not introducing a name
+    introducing = bool(introduced)
+    for m in groups:
+        bracket = m.group(1).strip(_EDGES)
+        start = _INTRODUCER.match(bracket)
+        in_head = m.end() <= len(head) + 1
+        if start is None:
+            inner.append((bracket, "the name in brackets"))
+            brackets += [bracket] if in_head else []
+            continue
+        marker = " ".join(start.group(1).split())
+        introducing |= in_head
+        inner.append((bracket[start.end() :].strip(_EDGES), f'the name given after "{marker}"'))
+    inner += [(name, f'the name given after "{marker}"') for marker, name in introduced]
+    after = [f"{marker} {name}" for marker, name in introduced]
+    found: list[Carried] = []
+
+    def add(name: str, kind: str, how: str, left_out: str = "", **more: Any) -> None:
+        if name and name != whole and all(c.text != name for c in found):
+            found.append(Carried(name, kind, how, left_out, **more))
+
+    if introduced:  # "Acme Ltd d/b/a Foo": "Acme Ltd", brackets and all
+        how = f'the name before "{introduced[0][0]}"'
+        add(head, REST, how, " ".join(after), introduced=True)
+    if groups:
+        bare = " ".join(_BRACKET.sub(" ", head).split()).strip(_EDGES)
+        left_out = " ".join(
+            [m.group(0).strip() for m in groups if m.end() <= len(head) + 1] + after
+        )
+        how = "the name outside the brackets"
+        add(bare, REST, how, left_out, brackets=tuple(brackets), introduced=introducing)
+    for name, how in inner:
+        add(name, INNER, how)
+    return tuple(found)
+
+
+def _split_introduced(
+    text: str, brackets: Sequence[tuple[int, int]]
+) -> tuple[str, list[tuple[str, str]]]:
+    """Split a name at the words outside brackets that introduce another ("Acme d/b/a Foo")."""
+    matches = [
+        m
+        for m in _INTRODUCER.finditer(text)
+        if not any(start < m.start() < end for start, end in brackets)
+    ]
+    if not matches:
+        return text, []
+    head = text[: matches[0].start()].strip(_EDGES)
+    names: list[tuple[str, str]] = []
+    for this, following in itertools.zip_longest(matches, matches[1:]):
+        end = following.start() if following is not None else len(text)
+        name = text[this.end() : end].strip(_EDGES)
+        if name:
+            names.append((" ".join(this.group(1).split()), name))
+    if not head or not names:  # "Aka Textiles", "Foo Trading AS": no other name
+        return text, []
+    return head, names
+
+
+def _initials(text: str) -> set[str]:
+    """Initials a name may be shortened to: of its first two words or more, little words in or
+    out ("XPCC" for "Xinjiang Production & Construction Corporation", "TGC" for "Top Glove
+    Corporation Bhd")."""
+    words = split_words(fold(text))
+    plain = [w for w in words if w not in STOP_WORDS]
+    return {"".join(w[0] for w in ws[:n]) for ws in (words, plain) for n in range(2, len(ws) + 1)}
+
+
+def _is_acronym(text: str) -> bool:
+    return text.isalpha() and text.isupper() and len(text) >= 2
 
 
 # -- helpers -------------------------------------------------------------------------------------

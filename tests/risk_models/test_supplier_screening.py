@@ -279,6 +279,126 @@ def test_methods_say_how_the_name_was_found(shipped):
     assert best(shipped, "Hetian Tayda Apparel").method == "fuzzy"
 
 
+# -- names carrying other names -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "carried"),
+    [("Acme Ltd d/b/a Zorbak Quilting", ["Acme Ltd", "Zorbak Quilting"]),
+     ("Acme Ltd D.B.A. Zorbak Quilting", ["Acme Ltd", "Zorbak Quilting"]),
+     ("Acme Ltd, a.k.a. Zorbak", ["Acme Ltd", "Zorbak"]),
+     ("Acme Ltd aka Zorbak", ["Acme Ltd", "Zorbak"]),
+     ("Acme Ltd f/k/a Zorbak Inc", ["Acme Ltd", "Zorbak Inc"]),
+     ("Acme t/a Zorbak", ["Acme", "Zorbak"]),
+     ("Acme Pty Ltd trading as Zorbak", ["Acme Pty Ltd", "Zorbak"]),
+     ("Acme Co (formerly Zorbak Co)", ["Acme Co", "Zorbak Co"]),
+     ("ZQ (Zorbak Quilting)", ["ZQ", "Zorbak Quilting"]),
+     ("Zorbak Quilting Co. (Klang) Sdn Bhd", ["Zorbak Quilting Co. Sdn Bhd", "Klang"]),
+     ("Zorbak Quilting [Penang Branch]", ["Zorbak Quilting", "Penang Branch"]),
+     ("Zorbak Quilting (Penang", ["Zorbak Quilting", "Penang"]),  # a field cut short
+     ("Zorbak (Group) Ltd t/a Acme", ["Zorbak (Group) Ltd", "Zorbak Ltd", "Group", "Acme"])],
+)  # fmt: skip
+def test_a_name_carries_the_names_in_its_brackets_and_after_aka(name, carried):
+    from risk_models.matching.suppliers import carried_names
+
+    assert [c.text for c in carried_names(name)] == carried
+
+
+@pytest.mark.parametrize(
+    "name", ["Aka Textiles Ltd", "Zorbak Trading AS", "Ta Hsing Co", "Acme Import/Export Ltd"]
+)
+def test_words_that_only_look_like_aka_carry_no_other_name(name):
+    from risk_models.matching.suppliers import carried_names
+
+    assert carried_names(name) == ()
+
+
+@pytest.fixture(scope="module")
+def zorbak() -> SupplierScreener:
+    return SupplierScreener(
+        reference_of(
+            listed("x-1", "Zorbak Quilting Group Ltd.", "MUS", "ZQG"),
+            listed("x-2", "Hetian Velmora Apparel Co., Ltd.", "CHN"),
+            listed("x-3", "Kestrel Glove Corporation Bhd", "MYS"),
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id", "shown"),
+    [("Acme Holdings Ltd d/b/a Zorbak Quilting Group", "x-1", 'given after "d/b/a"'),
+     ("Zorbak Quilting Group Ltd t/a Acme Foods", "x-1", 'before "t/a"'),
+     ("Zorbak Quilting (Group) Ltd t/a Acme Foods", "x-1", 'before "t/a"'),
+     ("Acme Holdings Ltd (formerly Zorbak Quilting Group Ltd)", "x-1", 'after "formerly"'),
+     ("Hetian Velmora Apparel Co., Ltd. (aka Hotan Velmora Apparel)", "x-2", "outside"),
+     ("Acme Co., Ltd. (aka Hotan Velmora Apparel)", "x-2", 'after "aka"'),
+     ("ZQG (Zorbak Quilting Group)", "x-1", "in brackets"),
+     ("Acme Holdings Ltd (ZQG)", "x-1", "in brackets"),  # a listed alias, as is
+     ("Kestrel Glove Sdn Bhd (Klang)", "x-3", "where the company sits"),
+     ("Kestrel Glove Corporation Bhd (Klang Factory)", "x-3", "a branch or site"),
+     ("Hetian Velmora Apparel Co., Ltd. (Velmora)", "x-2", "words of the name again"),
+     ("Kestrel Glove Corporation Bhd (KGC)", "x-3", "the initials of the name")],
+)  # fmt: skip
+def test_a_name_carried_by_the_supplier_name_is_accepted_and_named(zorbak, query, entity_id, shown):
+    hit = best(zorbak, query)
+    assert hit is not None and hit.id == entity_id and LIMITS.decide(hit.score) == "accepted"
+    (carried,) = [f for f in hit.features if f.name == "carried_name"]
+    assert shown in carried.detail and f'screened as "{carried.query_value}"' in carried.detail
+    assert hit.score == pytest.approx(min(100.0, sum(f.score for f in hit.features)))
+    assert hit.method in ("variant", "alias", "fuzzy")
+
+
+def test_a_bracketed_place_or_branch_costs_less_than_the_same_words_outside(zorbak):
+    bracketed = best(zorbak, "Kestrel Glove Sdn Bhd (Klang Branch)", "MYS")
+    plain = best(zorbak, "Kestrel Glove Sdn Bhd Klang Branch", "MYS")
+    assert bracketed.score >= 98 and LIMITS.decide(plain.score) != "accepted"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["Acme Trading Ltd (ZQ)",  # two or three letters: only a listed alias as is
+     "Acme Trading Ltd (ZQX)",
+     "Acme Trading Ltd (Velmora)",  # one word of a listed name is not that name
+     "Acme Trading Ltd (aka Velmora)",
+     "Kestrel Glove (Sports Equipment) Co",  # business words in brackets are the name's
+     "Velmora Foods Ltd (Hetian)"],
+)  # fmt: skip
+def test_a_carried_name_gives_no_hit_that_its_words_would_not(zorbak, query):
+    carried = best(zorbak, query)
+    plain = best(zorbak, query.replace("(", "").replace(")", ""))
+    if carried is not None:
+        assert carried.score <= plain.score, carried
+        assert "carried_name" not in {f.name for f in carried.features}
+
+
+def test_another_name_in_brackets_sends_the_listed_name_to_review(zorbak):
+    hit = best(zorbak, "Kestrel Glove Co (Sunbeam)", "MYS")
+    assert hit.id == "x-3" and LIMITS.decide(hit.score) == "review"
+    assert "another name" in next(f.detail for f in hit.features if f.name == "carried_name")
+
+
+def test_the_same_words_bracketed_otherwise_are_screened_apart(zorbak):
+    pairs = [("Acme (Zorbak Quilting Group)", None), ("Acme Zorbak Quilting Group", None)]
+    carried, plain = zorbak.screen_many(pairs)
+    assert LIMITS.decide(carried.best.score) == "accepted"
+    assert LIMITS.decide(plain.best.score) != "accepted"
+    for (name, iso3), result in zip(pairs, (carried, plain), strict=True):
+        assert result.candidates == zorbak.screen(name, iso3).candidates
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_id"),
+    [("Hetian Taida Apparel Co., Ltd. (aka Hotan Taida)", "uflpa-004"),
+     ("XPCC (Xinjiang Production and Construction Corporation)", "uflpa-001"),
+     ("Xinjiang Production & Construction Corporation (XPCC)", "uflpa-001"),
+     ("Top Glove Sdn Bhd (Klang)", "cbp-wro-045")],
+)  # fmt: skip
+def test_listed_entities_carried_by_a_supplier_name_are_accepted(shipped, query, entity_id):
+    result = shipped.screen(query, "CHN" if "Glove" not in query else "MYS")
+    hits = {c.id: c for c in result.candidates if LIMITS.decide(c.score) == "accepted"}
+    assert entity_id in hits, result
+
+
 # -- misses ---------------------------------------------------------------------------------------
 
 
