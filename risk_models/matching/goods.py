@@ -144,7 +144,7 @@ FOREIGN_NOUNS = word_set(
     swabs bud buds floss pad pads tampon bandage plaster
     """
     # office, media and electronics accessories
-    """pen pencil marker crayon eraser stapler envelope folder binder notebook diary book
+    """pen pencil marker crayon eraser stapler stamp envelope folder binder notebook diary book
     magazine newspaper calendar poster card cards label sticker tag sign badge medal trophy
     certificate printer scanner copier toner cartridge ink screen projector keyboard mouse
     router modem server charger adapter adaptor plug socket switch sensor meter gauge scale
@@ -154,7 +154,8 @@ FOREIGN_NOUNS = word_set(
     # hardware, tools, machines and parts
     """tool tools drill hammer screwdriver wrench spanner pliers saw chisel file grinder sander
     welder compressor generator motor engine pump valve valves pipe pipes tube tubing hose
-    fitting fittings flange coupling connector connectors bearing bearings gasket bolt bolts
+    fitting fittings flange coupling connector connectors bearing bearings gasket grommet
+    bumper mould mold bit bits bolt bolts
     screw screws washer rivet spring chain rope fence gate door window frame roof sink
     toilet shower faucet tap bathtub boiler radiator furnace turbine conveyor forklift crane
     excavator tractor harvester sprayer mower trailer vehicle bicycle bike scooter
@@ -162,7 +163,8 @@ FOREIGN_NOUNS = word_set(
     lighting led lantern torch flashlight
     """
     # packaging, plastics, chemicals, medicines
-    """film foil wrap tape adhesive glue sealant paint varnish lacquer coating primer solvent
+    """film foil wrap tape adhesive glue sealant sealer putty paint varnish lacquer stain
+    preservative remover coating primer solvent
     thinner masterbatch fertilizer fertiliser pesticide herbicide fungicide alkali chemical
     chemicals reagent catalyst lubricant grease fuel diesel petrol gasoline kerosene lpg gas
     propane tablet tablets capsule capsules pill pills syrup medicine medicines drug drugs
@@ -539,7 +541,7 @@ class GoodsMatcher:
         self._hopeless: list[float] = []  # per name: found weight below this cannot score
         self._weights: dict[str, float] = {}
         self._content_cache: dict[
-            tuple[bool, tuple[tuple[int, str, str, str], ...]], list[Candidate]
+            tuple[bool, tuple[tuple[int, str, str, str], ...], bool], list[Candidate]
         ] = {}
         self._fuzzy_pool: dict[str, list[str]] = {}
         self._codes: dict[str, list[int]] = {}
@@ -785,9 +787,11 @@ class GoodsMatcher:
         """Read a description into classified words and phrase heads."""
         written = _tokenise(query)
         french = _is_french(query, written)
-        return self._analyse(tuple(_read(written, french)), french)
+        return self._analyse(tuple(_read(written, french)), french, _is_counted(written))
 
-    def _analyse(self, read: Sequence[tuple[int, str, str, str]], french: bool) -> Analysis:
+    def _analyse(
+        self, read: Sequence[tuple[int, str, str, str]], french: bool, counted: bool = True
+    ) -> Analysis:
         slots: list[Slot] = []
         goods: list[frozenset[int]] = []
         nouns: list[bool] = []
@@ -812,7 +816,7 @@ class GoodsMatcher:
                         goods[position] = self._goods_of(slots[position].forms)
                         nouns[position] = nouns[position] or joined in self._nouns
                     every.add(joined)
-        heads = _heads(slots, french, nouns)
+        heads = _heads(slots, french, nouns, packed=counted)
         return Analysis(tuple(slots), heads, french, frozenset(every), tuple(goods))
 
     def _goods_of(self, forms: tuple[str, ...]) -> frozenset[int]:
@@ -947,11 +951,12 @@ class GoodsMatcher:
             return self._finish(query, [Candidate(good.id, good.name, score, method, (feature,))])
         french = _is_french(query, written)
         read = tuple(_read(written, french))
-        content = (french, read)
+        counted = _is_counted(written)
+        content = (french, read, counted)
         scored = self._content_cache.get(content)
         if scored is None:
             # Descriptions that differ only in numbers, sizes or codes read the same.
-            scored = self._score_text(self._analyse(read, french))
+            scored = self._score_text(self._analyse(read, french, counted))
             if len(self._content_cache) >= CACHE_LIMIT:
                 self._content_cache.clear()
             self._content_cache[content] = scored
@@ -1293,6 +1298,11 @@ _ACCENTED_WORD = re.compile(r"\w*[^\W\d_a-z]\w*")
 _FRENCH_HOMOGRAPHS = frozenset({"the"})
 
 
+def _is_counted(written: Sequence[str]) -> bool:
+    """Say whether a description gives a number (a quantity, a size, a code)."""
+    return any(token[0].isdigit() or is_number_like(token) for token in written)
+
+
 def _is_agent_noun(token: str) -> bool:
     """Say whether an unknown word names a device or tool: "infuser", "opener", "heater"."""
     return (
@@ -1446,7 +1456,7 @@ def _read_word(word: str) -> tuple[tuple[str, str], ...]:
 
 
 def _heads(
-    slots: Sequence[Slot], french: bool, nouns: Sequence[bool] | None = None
+    slots: Sequence[Slot], french: bool, nouns: Sequence[bool] | None = None, packed: bool = True
 ) -> tuple[int, ...]:
     """Find each phrase's main noun: its last product noun (its first in French).
 
@@ -1456,8 +1466,20 @@ def _heads(
     grades, varieties, origins and codes ("peppercorns ASTA", "oranges Valencia"), and a
     package after a product is no head ("onions, mesh bag"), nor anything after a
     preposition ("footwear with outer soles of rubber" is footwear; "T-shirts, of cotton").
+    But a description that gives no quantity and ends with a package right after a product
+    noun names the package: "glove box", "tea bags" (`packed` is False there).
     """
     rank = _NAME_RANK if nouns is None else _QUERY_RANK
+    if not (packed or french or nouns is None) and len(slots) > 1:
+        last, before = slots[-1], slots[-2]
+        if (
+            last.forms[0] in PACKAGING_WORDS
+            and before.segment == last.segment
+            and nouns[before.position]
+            and not (last.modifier or before.modifier)
+        ):
+            earlier = _heads(slots[:-1], french, nouns)
+            return (*(h for h in earlier if slots[h].segment != last.segment), last.position)
     heads: list[int] = []
     count, start, first_segment = len(slots), 0, True
     while start < count:

@@ -519,3 +519,22 @@ def test_a_tool_named_like_a_slip_of_a_food_word_is_no_food(matcher: GoodsMatche
 )
 def test_trade_words_added_to_the_catalogue(matcher: GoodsMatcher, query: str, expected: str):
     assert decided(matcher, query)[1] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Laboratory glove box", ""), ("tea bags", "Tea"), ("Gloves, 12 pairs per box", "Gloves")],
+)
+def test_a_package_after_a_product_is_the_product_when_no_quantity_is_given(
+    matcher: GoodsMatcher, query: str, expected: str
+):
+    # "glove box" is a box; "tea bags" are tea (the catalogue says so); with a quantity the
+    # package says how the product is packed.
+    assert decided(matcher, query)[1] == expected
+
+
+@pytest.mark.parametrize("query", ["Self-inking rubber stamp", "Wood stain / timber preservative"])
+def test_a_good_naming_what_an_article_is_made_of_or_for_is_no_match(
+    matcher: GoodsMatcher, query: str
+):
+    assert decided(matcher, query) == ("none", "")
