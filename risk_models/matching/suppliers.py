@@ -13,13 +13,14 @@ How a score is made (model `supplier-screening-v1`, points in `Weights`):
   named signal with the two values it compared: a missing distinctive word about 30 (so no
   hit without it), an extra distinctive word 20 (10 when the whole listed name is there and
   it is long or coined, as with subsidiaries), a typo 5 per letter, a transliteration 1,
-  generic and place words 3 to 6. A *thin* listed name (its distinctive words are short:
-  "Camel", "Top Glove", "Giant") pays 4 more for any partial match and 16 for each business
-  word the query adds, because "Camel Toys" or "Top Gloves Trading" is another company more
-  often than not. A name resting on one long, coined word ("Supermax", "Ninestar") pays 8 per
-  added business word and 12 per added distinctive one, so its subsidiaries and namesakes go
-  to review rather than being accepted or dropped. A listed name without any distinctive
-  word ("Yunnan Machinery") needs all of its words (places aside, if it has three others).
+  generic and place words 3 to 6, a word of the name written again 1. A *thin* listed name
+  (its distinctive words are short: "Camel", "Top Glove", "Giant") pays 4 more for any
+  partial match and 16 for each business word the query adds, because "Camel Toys" or "Top
+  Gloves Trading" is another company more often than not. A name resting on one long, coined
+  word ("Supermax", "Ninestar") pays 8 per added business word and 12 per added distinctive
+  one, so its subsidiaries and namesakes go to review rather than being accepted or dropped.
+  A listed name without any distinctive word ("Yunnan Machinery") needs all of its words
+  (places aside, if it has three others).
 - A legal form that agrees adds 1 and one that differs takes 2; a country that agrees adds 3,
   one that differs takes 6 (so the same name elsewhere goes to review, not away); no country
   is neutral. 100 means: same words, same legal form, same country.
@@ -93,6 +94,7 @@ class Weights:
     transliteration: float = -1.0
     joined_words: float = -1.0
     bracket_dropped: float = -1.0
+    repeated_word: float = -1.0  # "Hetian Taida Apparel Co., Ltd. / Hotan Taida"
     qualifier_left_out: float = -1.0  # "(Klang)", "(Xinjiang Branch)": where or which branch
     other_name_left_out: float = -1.0  # "aka Hotan Taida", "d/b/a Foo": the supplier says so
     bracket_name_left_out: float = -10.0  # "(Sunrise)": another name, a brand or a parent
@@ -349,8 +351,8 @@ class SupplierScreener:
     def _classify(self, name: Name) -> tuple[tuple[str, ...], tuple[float, ...]]:
         classes: list[str] = []
         weights: list[float] = []
-        for token in name.tokens:
-            kind, weight = self._word_class(token, token in name.seat)
+        for token, seat in zip(name.tokens, _at_seat(name), strict=True):
+            kind, weight = self._word_class(token, seat)
             classes.append(kind)
             weights.append(weight)
         return tuple(classes), tuple(weights)
@@ -358,7 +360,11 @@ class SupplierScreener:
     def _word_class(self, token: str, seat: bool = False) -> tuple[str, float]:
         if token.isdigit():
             return NUMBER, 1.0
-        if token in PLACE_WORDS or seat:
+        # The seat after a mid-name form is a place, but a business word there ("... Co., Ltd.
+        # / Velmora Foods") is still a business word; a branch or plant is where it sits.
+        if token in PLACE_WORDS or (
+            seat and (token in QUALIFIER_WORDS or token not in GENERIC_WORDS)
+        ):
             return PLACE, 1.0
         if token in GENERIC_WORDS:
             return GENERIC, 1.0
@@ -543,7 +549,9 @@ class SupplierScreener:
         found = self._candidates(words)
         if not found:
             return ()
-        query_classes = [self._word_class(t, t in words.seat) for t in words.tokens]
+        query_classes = [
+            self._word_class(t, seat) for t, seat in zip(words.tokens, _at_seat(words), strict=True)
+        ]
         best: dict[int, Candidate] = {}
         for number in sorted(found):
             record = self._records[number]
@@ -789,7 +797,16 @@ def word_signals(
         missing_generic += kind == GENERIC
         detail = f'listed {CLASS_LABEL[kind]} "{listed.written[r]}" is missing'
         features.append(Feature("missing_word", round(points, 1), detail, "", listed.written[r]))
-    for q in alignment.extra:
+    # A word the names share, written again ("Hetian Taida Apparel Co., Ltd. / Hotan Taida"),
+    # adds nothing: it costs a point and does not make the match partial.
+    shared = {listed.tokens[r] for _, r, _, _ in alignment.pairs}
+    shared.update(query.tokens[q] for q, _, _, _ in alignment.pairs)
+    repeated = [q for q in alignment.extra if query.tokens[q] in shared]
+    for q in repeated:
+        detail = f'"{query.written[q]}" repeats a word of the listed name'
+        features.append(Feature("repeated_word", w.repeated_word, detail, query.written[q], ""))
+    extra = [q for q in alignment.extra if q not in repeated] if repeated else alignment.extra
+    for q in extra:
         kind, weight = query_classes[q]
         if kind == DISTINCTIVE:
             points = (contained_points if contained else w.extra_distinctive) * weight
@@ -807,10 +824,10 @@ def word_signals(
     if missing_generic and extra_generic:
         points = swap_points
         missing = " ".join(listed.written[r] for r in alignment.missing)
-        extra = " ".join(query.written[q] for q in alignment.extra)
+        added = " ".join(query.written[q] for q in extra)
         detail = "different business words, a sign of a different company"
-        features.append(Feature("business_words_differ", points, detail, extra, missing))
-    if thin and (alignment.missing or alignment.extra or _rests_on_typo(record, alignment)):
+        features.append(Feature("business_words_differ", points, detail, added, missing))
+    if thin and (alignment.missing or extra or _rests_on_typo(record, alignment)):
         anchor = " ".join(
             t for t, c in zip(listed.written, record.classes, strict=True) if c == DISTINCTIVE
         )
@@ -1004,6 +1021,18 @@ def _split_introduced(
     if not head or not names:  # "Aka Textiles", "Foo Trading AS": no other name
         return text, []
     return head, names
+
+
+def _at_seat(name: Name) -> list[bool]:
+    """Say which words are the seat: the seat's words where they stand, at the end of the name.
+
+    "Zhongtai Securities Co., Ltd. / Zhongtai Securities" has the seat "zhongtai securities",
+    but the first "securities" is a word of the name, not a place.
+    """
+    if not name.seat:
+        return [False] * len(name.tokens)
+    first = len(name.tokens) - len(name.seat)
+    return [i >= first and t in name.seat for i, t in enumerate(name.tokens)]
 
 
 def _initials(text: str) -> set[str]:

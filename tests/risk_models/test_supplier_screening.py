@@ -399,6 +399,36 @@ def test_listed_entities_carried_by_a_supplier_name_are_accepted(shipped, query,
     assert entity_id in hits, result
 
 
+def test_a_word_of_the_name_written_again_costs_a_point_and_keeps_the_match_whole(zorbak):
+    hit = best(zorbak, "Hetian Velmora Apparel Co., Ltd. / Hotan Velmora", "CHN")
+    assert hit.id == "x-2" and LIMITS.decide(hit.score) == "accepted"
+    names = [f.name for f in hit.features]
+    assert names.count("repeated_word") == 2 and "thin_name" not in names
+    assert "extra_word" not in names
+    assert hit.score == pytest.approx(min(100.0, sum(f.score for f in hit.features)))
+
+
+def test_a_repeated_word_does_not_excuse_the_other_words(zorbak):
+    hit = best(zorbak, "Hetian Velmora Apparel Co., Ltd. / Velmora Foods", "CHN")
+    assert LIMITS.decide(hit.score) != "accepted"
+
+
+def test_a_business_word_after_the_form_is_no_place_but_a_branch_is(zorbak):
+    hit = best(zorbak, "Hetian Velmora Apparel Co., Ltd. Foods", "CHN")
+    assert 'generic business word "foods" is not in the listed name' in {
+        f.detail for f in hit.features
+    }
+    branch = best(zorbak, "Hetian Velmora Apparel Co., Ltd. Branch", "CHN")
+    assert 'place name "branch" is not in the listed name' in {f.detail for f in branch.features}
+
+
+def test_the_seat_is_the_words_after_the_form_not_the_same_words_elsewhere():
+    entity = listed("x-1", "Xinjiang Korvane Chemical Co., Ltd.", "CHN", "Korvane Chemical")
+    screener = SupplierScreener(reference_of(entity))
+    hit = best(screener, "Korvane Securities Co., Ltd. / Korvane Securities", "CHN")
+    assert hit is None or LIMITS.decide(hit.score) == "none", hit
+
+
 # -- misses ---------------------------------------------------------------------------------------
 
 
