@@ -1,6 +1,6 @@
 """Supplier screening: a company name (and country) against every shipped enforcement list.
 
-How a score is made (model `supplier-screening-v1`, points in `Weights`):
+How a score is made (model `supplier-screening-v2`, points in `Weights`):
 
 - Both names are folded (case, accents, punctuation, "&"/"and"), legal forms are taken out
   (`legal_forms.py`), and abbreviations, known transliterations and plurals are folded to one
@@ -67,7 +67,7 @@ from risk_models.matching.legal_forms import (
 from risk_models.matching.parallel import Helper, may_share
 from risk_models.matching.result import Candidate, Feature, MatchResult
 
-NAME = "supplier-screening-v1"
+NAME = "supplier-screening-v2"
 CACHE_LIMIT = 500_000  # remembered results and word look-ups, each; then forgotten at once
 
 DISTINCTIVE, GENERIC, PLACE, NUMBER = "distinctive", "generic", "place", "number"

@@ -88,7 +88,7 @@ class ScreeningResultSchema(Schema):
 
 
 class ScreeningModelSchema(Schema):
-    name = fields.String(metadata={"description": "the scoring model, e.g. supplier-screening-v1"})
+    name = fields.String(metadata={"description": "the scoring model, e.g. supplier-screening-v2"})
     reference_version = fields.String()
     accept = fields.Float()
     review = fields.Float()

@@ -74,7 +74,7 @@ def test_thresholds_come_from_configuration(app, client):
     hit = post(client, {"name": "Giant Eagle Inc."}).get_json()["results"][0]["hits"][0]
     assert hit["match"] is True and hit["decision"] == "review"
     model = post(client, {"name": "x"}).get_json()["model"]
-    assert model["review"] == 50.0 and model["name"] == "supplier-screening-v1"
+    assert model["review"] == 50.0 and model["name"] == "supplier-screening-v2"
     assert model["reference_version"] == get_reference(app.config).version
 
 
