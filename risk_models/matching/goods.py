@@ -787,7 +787,7 @@ class GoodsMatcher:
         """Read a description into classified words and phrase heads."""
         written = _tokenise(query)
         french = _is_french(query, written)
-        return self._analyse(tuple(_read(written, french)), french, _is_counted(written))
+        return self._analyse(tuple(_read(written, french)), french, _is_counted(query))
 
     def _analyse(
         self, read: Sequence[tuple[int, str, str, str]], french: bool, counted: bool = True
@@ -951,7 +951,7 @@ class GoodsMatcher:
             return self._finish(query, [Candidate(good.id, good.name, score, method, (feature,))])
         french = _is_french(query, written)
         read = tuple(_read(written, french))
-        counted = _is_counted(written)
+        counted = _is_counted(query)
         content = (french, read, counted)
         scored = self._content_cache.get(content)
         if scored is None:
@@ -1111,10 +1111,8 @@ class GoodsMatcher:
                 method = "fuzzy"
             results.append(self._candidate(index, method, features))
             best.pop(index, None)
-        # The words of the description each good's name covers, and how fully it is found.
-        covered: list[tuple[frozenset[int], float]] = []
-        if results:  # a name with the very words of the description covers them all
-            covered.append((frozenset(range(len(slots))), 1.0))
+        # The good and name of each candidate, to compare the words their names cover.
+        named: list[tuple[Phrase | None, float]] = [(None, 1.0)] if results else []
         for index, (key, phrases) in best.items():
             # Below this coverage the score cannot reach MIN_CANDIDATE_SCORE (100 * 0.54^2).
             if key[0] >= 0.54:
@@ -1131,35 +1129,10 @@ class GoodsMatcher:
                     wider = self._entries[kind_of[index]].good
                     candidate = _penalise(candidate, kind_of_good(wider, candidate, 1.0))
                 results.append(candidate)
-                words = frozenset(
-                    s.position for s in slots if not phrases[0].token_set.isdisjoint(s.forms)
-                )
-                covered.append((words, key[0]))
-        if len(covered) > 1:
-            results[-len(covered) :] = self._prefer_longer_names(results[-len(covered) :], covered)
+                named.append((phrases[0], key[0]))
+        if len(named) > 1:
+            results = _prefer_longer_names(results, named, slots)
         return results
-
-    @staticmethod
-    def _prefer_longer_names(
-        candidates: list[Candidate], covered: list[tuple[frozenset[int], float]]
-    ) -> list[Candidate]:
-        """Lower a good whose name covers only part of another good's, found in full.
-
-        "Pig iron" is not pigs, "bovine leather" not bovines, "RBD palm kernel oil" not RBD
-        palm oil: the longer name found whole says what the shorter one's words are about.
-        """
-        out = []
-        for candidate, (words, _) in zip(candidates, covered, strict=True):
-            longer = [
-                other
-                for other, (their_words, coverage) in zip(candidates, covered, strict=True)
-                if coverage >= 1.0 and words < their_words
-            ]
-            if longer:
-                feature = longer_name(candidate.name, longer[0].name, 15.0)
-                candidate = _penalise(candidate, feature)
-            out.append(candidate)
-        return out
 
     def _head_reason(
         self, index: int, best: Phrase, slots: Sequence[Slot], head: int, goods: frozenset[int]
@@ -1298,9 +1271,42 @@ _ACCENTED_WORD = re.compile(r"\w*[^\W\d_a-z]\w*")
 _FRENCH_HOMOGRAPHS = frozenset({"the"})
 
 
-def _is_counted(written: Sequence[str]) -> bool:
+def _prefer_longer_names(
+    candidates: list[Candidate], named: list[tuple[Phrase | None, float]], slots: Sequence[Slot]
+) -> list[Candidate]:
+    """Lower a good whose name covers only part of another good's, found in full.
+
+    "Pig iron" is not pigs, "bovine leather" not bovines, "RBD palm kernel oil" not RBD palm
+    oil: the longer name found whole says what the shorter one's words are about. `named`
+    holds the name each of the last candidates was scored on (None: a name with the very
+    words of the description) and how fully it was found.
+    """
+    covered = [
+        frozenset(
+            s.position for s in slots if phrase is None or not phrase.token_set.isdisjoint(s.forms)
+        )
+        for phrase, _ in named
+    ]
+    first = len(candidates) - len(named)
+    out = candidates[:first]
+    for i, candidate in enumerate(candidates[first:]):
+        longer = [
+            candidates[first + j]
+            for j, (_, coverage) in enumerate(named)
+            if coverage >= 1.0 and covered[i] < covered[j]
+        ]
+        if longer:
+            candidate = _penalise(candidate, longer_name(candidate.name, longer[0].name, 15.0))
+        out.append(candidate)
+    return out
+
+
+def _is_counted(query: str) -> bool:
     """Say whether a description gives a number (a quantity, a size, a code)."""
-    return any(token[0].isdigit() or is_number_like(token) for token in written)
+    return _A_DIGIT.search(query) is not None
+
+
+_A_DIGIT = re.compile(r"\d")
 
 
 def _is_agent_noun(token: str) -> bool:

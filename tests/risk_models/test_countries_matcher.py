@@ -268,7 +268,7 @@ def test_match_many_keeps_order_and_answers_repeats_once():
 def test_addresses_that_differ_only_in_numbers_share_their_candidates():
     matcher = CountryMatcher.from_reference(load_reference_data())
     first = matcher.match("12 Harbour Road, Chittagong, Bangladesh")
-    second = matcher.match("14 Harbour Road, Chittagong, Bangladesh")
+    second = matcher.match("140 Harbour Road, Chittagong, Bangladesh")
     assert first.best is not None and first.best.id == "BGD"
     assert second.candidates is first.candidates  # read once, for both
     # An explanation that quotes the number is never handed to another string.
