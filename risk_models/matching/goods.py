@@ -1111,7 +1111,8 @@ class GoodsMatcher:
                 method = "fuzzy"
             results.append(self._candidate(index, method, features))
             best.pop(index, None)
-        # The good and name of each candidate, to compare the words their names cover.
+        # The name each candidate was scored on, and how fully it was found (None: a name
+        # with the very words of the description), to compare the words the names cover.
         named: list[tuple[Phrase | None, float]] = [(None, 1.0)] if results else []
         for index, (key, phrases) in best.items():
             # Below this coverage the score cannot reach MIN_CANDIDATE_SCORE (100 * 0.54^2).
@@ -1278,8 +1279,8 @@ def _prefer_longer_names(
 
     "Pig iron" is not pigs, "bovine leather" not bovines, "RBD palm kernel oil" not RBD palm
     oil: the longer name found whole says what the shorter one's words are about. `named`
-    holds the name each of the last candidates was scored on (None: a name with the very
-    words of the description) and how fully it was found.
+    holds, for each candidate, the name it was scored on (None: a name with the very words of
+    the description) and how fully that name was found.
     """
     covered = [
         frozenset(
@@ -1287,13 +1288,12 @@ def _prefer_longer_names(
         )
         for phrase, _ in named
     ]
-    first = len(candidates) - len(named)
-    out = candidates[:first]
-    for i, candidate in enumerate(candidates[first:]):
+    out = []
+    for candidate, words in zip(candidates, covered, strict=True):
         longer = [
-            candidates[first + j]
-            for j, (_, coverage) in enumerate(named)
-            if coverage >= 1.0 and covered[i] < covered[j]
+            other
+            for other, their_words, (_, coverage) in zip(candidates, covered, named, strict=True)
+            if coverage >= 1.0 and words < their_words
         ]
         if longer:
             candidate = _penalise(candidate, longer_name(candidate.name, longer[0].name, 15.0))
