@@ -139,21 +139,15 @@ _NOT_COUNTRY_PHRASES = frozenset(
         "0",
     }
 )
-# Places inside a country whose names contain another country's name, and what they are.
-# "" means the place says nothing about a country ("New Guinea" is an island of two).
+# Places inside a country whose names contain another country's name, and what they are;
+# states and provinces ("New Mexico", "Inner Mongolia") come from the reference data's
+# subdivisions instead. "" means the place says nothing about a country ("New Guinea" is an
+# island of two).
 SUBNATIONAL_PLACES: dict[str, str] = {
-    "new jersey": "USA",
     "jersey city": "USA",
-    "new mexico": "USA",
-    "district of columbia": "USA",
-    "new south wales": "AUS",
-    "inner mongolia": "CHN",
-    "nei mongol": "CHN",
     "west papua": "IDN",
-    "british columbia": "CAN",
     "niger delta": "NGA",
     "mexico city": "MEX",
-    "ciudad de mexico": "MEX",
     "guatemala city": "GTM",
     "kuwait city": "KWT",
     "vatican city": "VAT",
