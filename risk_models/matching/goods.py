@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, NamedTuple
 
+from lemminflect import getAllLemmas
 from rapidfuzz.distance import OSA
 
 from reference_data.models import Good, ReferenceData
@@ -107,8 +108,12 @@ FORM_WORDS = word_set(
 # Words saying a product only looks, tastes or smells like the good.
 IMITATION_WORDS = word_set(
     """plated coated colored coloured flavored flavoured flavor flavour scented look effect
-    imitation faux fake simulated substitute tone free replica alike"""
+    imitation faux fake simulated substitute tone free replica alike synthetic artificial
+    vegan"""
 )
+# Of those, the words saying the product is made without the good at all ("vegan leather",
+# "synthetic rubber"); the others leave some of it ("gold plated", "cocoa flavoured").
+SUBSTITUTE_WORDS = word_set("imitation faux fake simulated substitute synthetic artificial vegan")
 
 
 def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
@@ -235,6 +240,11 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "wdn": ("wooden",),
     "shrt": ("shirt",),
     "trs": ("trousers",),
+    "gmt": ("garment",),
+    "gmts": ("garments",),
+    "mod": ("module",),
+    "mods": ("modules",),
+    "tob": ("tobacco",),
 }
 PARTICIPLES = frozenset(
     {"filled", "based", "flavoured", "flavored", "coated", "plated", "scented", "infused",
@@ -291,8 +301,9 @@ class GoodsMatchResult(MatchResult):
         return (type(self), (self.query, self.candidates, self.derived))
 
 
-# A word's forms, class, correction, goods whose names use it, and whether it is a noun.
-_TokenInfo = tuple[tuple[str, ...], int, str, frozenset[int], bool]
+# A word's forms, class, correction, goods whose names use it, whether it is a product noun,
+# and whether it is another English noun (a product noun at the end of "laptop stand").
+_TokenInfo = tuple[tuple[str, ...], int, str, frozenset[int], bool, bool]
 
 
 class Slot(NamedTuple):
@@ -429,7 +440,8 @@ def misspelling(pairs: Sequence[tuple[str, str]], penalty: float) -> Feature:
 
 
 def imitation(word: str, good: Good, penalty: float) -> Feature:
-    """A word like "plated" or "flavoured" says the product only looks or tastes like the good."""
+    """A word like "plated", "flavoured" or "synthetic" says the product only looks or tastes
+    like the good, or replaces it."""
     detail = f"{word!r}: the product is not made of {good.name!r}"
     return Feature("imitation", -penalty, detail, word, good.name)
 
@@ -526,6 +538,8 @@ class GoodsMatcher:
         self.edition = edition
         self._entries = [_Entry(g, g.id in latest_ids) for g in goods]
         self._derived_ids = frozenset(g.id for g in goods if g.kind == "derived")
+        # Manufactured articles: a noun after theirs may name an accessory ("laptop stand").
+        self._articles = frozenset(i for i, g in enumerate(goods) if g.sector == "Manufacturing")
         self._exact: dict[str, tuple[int, Phrase]] = {}
         self._canonical: dict[tuple[str, ...], tuple[int, Phrase] | None] = {}
         self._by_token: dict[str, list[int]] = {}
@@ -799,8 +813,11 @@ class GoodsMatcher:
         known = self._tokens
         join_starts = self._join_starts
         joins = False
+        compounds: list[int] = []
         for position, (segment, part, token, modifier) in enumerate(read):
             info = known.get(token) or self._token(token)
+            if info[5]:
+                compounds.append(position)
             slots.append(_slot((position, segment, part, info[0], info[1], info[2], modifier)))
             goods.append(info[3])
             nouns.append(info[4])
@@ -816,6 +833,9 @@ class GoodsMatcher:
                         goods[position] = self._goods_of(slots[position].forms)
                         nouns[position] = nouns[position] or joined in self._nouns
                     every.add(joined)
+        for position in compounds:
+            if _ends_compound(slots, nouns, position) and goods[position - 1] <= self._articles:
+                nouns[position] = True  # "laptop stand": the stand is the product
         heads = _heads(slots, french, nouns, packed=counted)
         return Analysis(tuple(slots), heads, french, frozenset(every), tuple(goods))
 
@@ -862,7 +882,10 @@ class GoodsMatcher:
         noun = not self._nouns.isdisjoint(own) or (
             cls == WORD and not self._goods_of((token,)) and _is_agent_noun(token)
         )
-        known = (tuple(forms), cls, corrected, goods, noun)
+        compound = (
+            cls == WORD and not noun and not goods and len(token) > 2 and _is_english_noun(token)
+        )
+        known = (tuple(forms), cls, corrected, goods, noun, compound)
         if len(self._tokens) >= CACHE_LIMIT:
             self._tokens.clear()
         self._tokens[token] = known
@@ -1219,7 +1242,8 @@ class GoodsMatcher:
                 and not slot.modifier  # "gold plated with platinum" is still gold
                 and _next_to_explained(slot, slots, explained)
             ):
-                features.append(imitation(slot.word, entry.good, 25.0))
+                penalty_of = 40.0 if slot.forms[0] in SUBSTITUTE_WORDS else 25.0
+                features.append(imitation(slot.word, entry.good, penalty_of))
                 continue
             leftover.append(slot.word)
             penalty += _LEFTOVER_PENALTY.get(slot.cls, 4.0)
@@ -1307,6 +1331,36 @@ def _is_counted(query: str) -> bool:
 
 
 _A_DIGIT = re.compile(r"\d")
+
+
+def _is_english_noun(token: str) -> bool:
+    """Say whether a (stemmed) word is an English noun and no adjective, by the dictionary."""
+    # `stem` writes a final y as i ("batteries", "battery" -> "batteri").
+    for word in (token, token[:-1] + "y") if token.endswith("i") else (token,):
+        parts_of_speech = getAllLemmas(word)
+        if parts_of_speech:
+            return "NOUN" in parts_of_speech and "ADJ" not in parts_of_speech
+    return False
+
+
+def _ends_compound(slots: Sequence[Slot], nouns: Sequence[bool], position: int) -> bool:
+    """Say whether a word ends a phrase right after a product noun: "laptop stand", "phone plan".
+
+    In English the last noun of such a compound is what it is about. A material before it
+    makes an article of that material instead ("brass buckle").
+    """
+    slot = slots[position]
+    if position == 0 or slot.modifier:
+        return False
+    before = slots[position - 1]
+    if (
+        before.segment != slot.segment
+        or before.modifier
+        or not nouns[position - 1]
+        or before.cls == MATERIAL
+    ):
+        return False
+    return position + 1 == len(slots) or slots[position + 1].segment != slot.segment
 
 
 def _is_agent_noun(token: str) -> bool:

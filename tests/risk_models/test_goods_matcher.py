@@ -538,3 +538,68 @@ def test_a_good_naming_what_an_article_is_made_of_or_for_is_no_match(
     matcher: GoodsMatcher, query: str
 ):
     assert decided(matcher, query) == ("none", "")
+
+
+@pytest.mark.parametrize("query", ["Laptop stand, adjustable aluminium", "Mobile phone plan"])
+def test_an_english_noun_after_an_article_names_another_thing(matcher: GoodsMatcher, query: str):
+    # "stand" and "plan" are in no name of the catalogue and on no list of the matcher's:
+    # the dictionary says they are nouns, so they end the compound and are what it is about.
+    assert decided(matcher, query) == ("none", "")
+    best = matcher.match(query).best
+    assert best is not None and "head_noun" in {f.name for f in best.features}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Laptop, refurbished", "Electronics"),  # after a comma: another phrase
+        ("Gold coins", "Gold"),  # after a material: an article of it
+        ("Beef brisket", "Beef"),  # after a food: a cut, a part or a variety of it
+        ("Whole black peppercorns ASTA", "Pepper"),  # no dictionary word: a grade
+    ],
+)
+def test_a_noun_after_a_material_a_food_or_in_another_phrase_is_no_other_thing(
+    matcher: GoodsMatcher, query: str, expected: str
+):
+    assert decided(matcher, query) == ("accepted", expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "good", "decision"),
+    [
+        ("Vegan leather sheets", "Leather", "none"),
+        ("Synthetic rubber SBR 1502", "Rubber", "none"),
+        ("Gold plated bars", "Gold", "review"),  # some gold is there
+        ("Artificial flowers", "Artificial Flowers", "accepted"),  # the good's own word
+    ],
+)
+def test_a_substitute_is_not_the_good_it_replaces(
+    matcher: GoodsMatcher, query: str, good: str, decision: str
+):
+    best = matcher.match(query).best
+    assert best is not None and best.name == good
+    assert LIMITS.decide(best.score) == decision
+    if good != "Artificial Flowers":
+        imitation = next(f for f in best.features if f.name == "imitation")
+        assert imitation.query_value in query.lower().split()
+
+
+def test_a_substitute_costs_more_than_a_coating(matcher: GoodsMatcher):
+    def penalty(query: str) -> float:
+        best = matcher.match(query).best
+        assert best is not None and best.name == "Leather"
+        return next(f.score for f in best.features if f.name == "imitation")
+
+    assert penalty("Faux leather sheets") < penalty("Leather coated sheets") < 0
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("PV MOD 550W MONO", "Solar Modules"),
+        ("TOB LEAF FCV", "Tobacco"),
+        ("GMTS COTTON", "Garments"),
+    ],
+)
+def test_erp_shortenings_are_read(matcher: GoodsMatcher, query: str, expected: str):
+    assert decided(matcher, query)[1] == expected
