@@ -579,6 +579,9 @@ class GoodsMatcher:
     # -- building ----------------------------------------------------------------------
 
     def _build(self) -> None:
+        # The dictionary loads on its first look-up (about 0.15 s, once per process): here,
+        # before a helper is forked to share it and before a request waits for it.
+        _is_english_noun("stand")
         self._renamed = self._find_renamed()
         raw: list[tuple[int, str, str]] = []
         for index, entry in enumerate(self._entries):
