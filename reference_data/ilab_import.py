@@ -474,12 +474,13 @@ def goods_toml(goods: Iterable[Good]) -> str:
             "aliases_fr": list(g.aliases_fr),
             "hs": list(g.hs),
             "inputs": list(g.inputs),
+            "broader": list(g.broader),
         }
         for g in sorted(goods, key=lambda g: g.id)
     ]
     header = (
         "# Goods first seen in an imported ILAB edition (`supplychain refdata import`).\n"
-        "# Aliases, HS codes and inputs may be added by hand; ids never change.\n\n"
+        "# Aliases, HS codes, inputs and broader goods may be added by hand; ids never change.\n\n"
     )
     return header + tomli_w.dumps({"good": entries})
 

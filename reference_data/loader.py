@@ -178,6 +178,7 @@ def read_goods(reader: FileReader, relative: str, table: str, kind: GoodKind) ->
                 hs=_string_list(reader, relative, entry, "hs", number),
                 inputs=_string_list(reader, relative, entry, "inputs", number),
                 kind=kind,
+                broader=_string_list(reader, relative, entry, "broader", number),
             )
         )
     return goods

@@ -44,6 +44,7 @@ class Good:
     hs: tuple[str, ...]
     inputs: tuple[str, ...]
     kind: GoodKind = "good"
+    broader: tuple[str, ...] = ()  # listed goods this good is a kind of (not made from)
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,10 @@ class ReferenceData:
         year = self.latest_edition if edition is None else edition
         return self._listings_by_good.get((year, good_id), ())
 
+    def broader_goods(self, good_id: str) -> tuple[Good, ...]:
+        """Return every listed good a good is a kind of, nearest first (transitively)."""
+        return self._broader_goods.get(good_id, ())
+
     def listings_for_country(self, iso3: str, edition: int | None = None) -> tuple[Listing, ...]:
         """Return an edition's listings in one country."""
         year = self.latest_edition if edition is None else edition
@@ -238,6 +243,25 @@ class ReferenceData:
             for listing in listings:
                 index.setdefault((year, listing.good_id), []).append(listing)
         return {key: tuple(value) for key, value in index.items()}
+
+    @cached_property
+    def _broader_goods(self) -> dict[str, tuple[Good, ...]]:
+        # Breadth first, so a direct kind-of comes before one reached through it ("Miraa" is
+        # Khat/Miraa before it is Khat). Validation rules out cycles; `seen` guards anyway.
+        index: dict[str, tuple[Good, ...]] = {}
+        for good in self.goods.values():
+            if not good.broader:
+                continue
+            seen: list[str] = []
+            queue = list(good.broader)
+            while queue:
+                current = queue.pop(0)
+                if current in seen or current == good.id or current not in self.goods:
+                    continue
+                seen.append(current)
+                queue.extend(self.goods[current].broader)
+            index[good.id] = tuple(self.goods[i] for i in seen)
+        return index
 
     @cached_property
     def _listings_by_country(self) -> dict[tuple[int, str], tuple[Listing, ...]]:

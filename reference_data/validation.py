@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import pycountry
 
 from reference_data.loader import ENTITY_FILES, GOOD_FILES, Problem, RawData, checksum, count_rows
-from reference_data.models import Country
+from reference_data.models import Country, Good
 from reference_data.text import good_id_for, normalise_name
 
 SECTORS = {"Agriculture", "Manufacturing", "Mining", "Other", "Derived"}
@@ -37,7 +37,8 @@ def _goods_file(kind: str) -> str:
 
 
 def check_goods(raw: RawData) -> Iterable[Problem]:
-    """Ids follow the slug rule and are unique; aliases are unique; inputs exist; HS well formed."""
+    """Ids follow the slug rule and are unique; aliases are unique; inputs and broader goods
+    exist; HS well formed."""
     listed_ids = {g.id for g in raw.goods if g.kind == "good"}
     seen: dict[str, str] = {}
     owner_of_name: dict[str, str] = {}
@@ -62,7 +63,9 @@ def check_goods(raw: RawData) -> Iterable[Problem]:
                 yield Problem(file, f"{good.id}: a good cannot be its own input")
         if good.kind == "derived" and not good.inputs:
             yield Problem(file, f"{good.id}: a derived product needs at least one listed input")
+        yield from _check_broader(good, file, listed_ids)
         owner_of_name[normalise_name(good.name)] = good.id
+    yield from _broader_cycles(raw)
     alias_owner: dict[str, str] = {}
     for good in raw.goods:
         for alias in (*good.aliases, *good.aliases_fr):
@@ -74,6 +77,50 @@ def check_goods(raw: RawData) -> Iterable[Problem]:
                     f"alias {alias!r} of {good.id!r} also names {other!r}",
                 )
             alias_owner[key] = good.id
+
+
+def _check_broader(good: Good, file: str, listed_ids: set[str]) -> Iterable[Problem]:
+    """A good is a kind of other listed goods only: never itself, nor what it is made from."""
+    if good.broader and good.kind != "good":
+        yield Problem(
+            file, f"{good.id}: a derived product is made from listed goods (inputs), not a kind"
+        )
+    for broader_id in good.broader:
+        if broader_id not in listed_ids:
+            yield Problem(file, f"{good.id}: broader good {broader_id!r} is not a listed good")
+        if broader_id == good.id:
+            yield Problem(file, f"{good.id}: a good cannot be a kind of itself")
+        if broader_id in good.inputs:
+            yield Problem(
+                file,
+                f"{good.id}: {broader_id!r} is both an input and a broader good; "
+                "a good is either made from another or a kind of it",
+            )
+
+
+def _broader_cycles(raw: RawData) -> Iterable[Problem]:
+    """Kind-of relations run one way: no good is, through others, a kind of itself."""
+    broader = {g.id: [b for b in g.broader if b != g.id] for g in raw.goods}
+    reported: set[frozenset[str]] = set()
+    for start in sorted(broader):
+        came_from: dict[str, str] = {}
+        queue = list(broader[start])
+        came_from.update((b, start) for b in queue)
+        while queue and start not in came_from:
+            node = queue.pop(0)
+            for parent in broader.get(node, ()):
+                if parent not in came_from:
+                    came_from[parent] = node
+                    queue.append(parent)
+        if start not in came_from:
+            continue
+        chain = [start]
+        while (step := came_from[chain[-1]]) != start:
+            chain.append(step)
+        if frozenset(chain) not in reported:
+            reported.add(frozenset(chain))
+            shown = " -> ".join([start, *reversed(chain[1:]), start])
+            yield Problem("goods/*.toml", f"broader goods form a cycle: {shown}")
 
 
 def check_editions(raw: RawData) -> Iterable[Problem]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from reference_data import Good, Listing, ReferenceData
 from risk_models.scoring.profile import ScoringConfig
@@ -37,105 +38,180 @@ class Context:
                 return listing
         return None
 
+    def family(self, good: Good) -> tuple[Good, ...]:
+        """Return the good, then the listed goods it is a kind of, nearest first."""
+        return (good, *self.reference.broader_goods(good.id))
+
+    def family_pair(
+        self, good: Good, iso3: str | None, applies: Callable[[Listing], bool]
+    ) -> tuple[Good, Listing] | None:
+        """Return the good's own listing for the country if it applies, else a broader good's."""
+        for member in self.family(good):
+            listing = self.pair(member.id, iso3)
+            if listing is not None and applies(listing):
+                return member, listing
+        return None
+
 
 def listing_source(listing: Listing) -> SourceRef:
     return SourceRef(listing.source_id, str(listing.edition), f"row {listing.row}")
 
 
+def _kind_of(good: Good, listed: Good) -> str:
+    """Say which broader good a listing belongs to, or nothing for the good's own listing."""
+    return "" if listed.id == good.id else f"{good.name} is a kind of {listed.name}; "
+
+
+@dataclass(frozen=True)
+class PairFlag:
+    """One flag of an ILAB listing, the factor it gives and the dimensions it adds to."""
+
+    kind: str
+    applies: Callable[[Listing], bool]
+    weight: str
+    wording: str
+    dimensions: tuple[Dimension, ...]
+
+
+PAIR_FLAGS = (
+    PairFlag("listed_pair_forced_labour", lambda item: item.forced_labour, "pair_forced_labour",
+             "forced labour", ("forced_labour",)),
+    PairFlag("listed_pair_child_labour", lambda item: item.child_labour, "pair_child_labour",
+             "child labour", ("child_labour",)),
+    PairFlag("listed_pair_forced_child_labour", lambda item: item.forced_child_labour,
+             "pair_forced_child_labour", "forced child labour", DIMENSIONS),
+)  # fmt: skip
+
+
 def listed_pair(ctx: Context) -> Iterator[Factor]:
-    """The good is on the ILAB list for this country: the strongest product evidence."""
-    w = ctx.config.weight
-    for good in ctx.goods:
-        listing = ctx.pair(good.id, ctx.evidence.country_iso3)
-        if listing is None:
+    """The good (or one it is a kind of) is on the ILAB list here: strongest product evidence."""
+    iso3 = ctx.evidence.country_iso3
+    # One factor per flag and good: its own listing if it has the flag, else the nearest
+    # broader good's. Own listings come first, so that a listing two goods of the line reach
+    # (Bricks, and Bricks (clay) through it) counts once, as the good's own.
+    hits = [
+        (flag, good, *hit)
+        for good in ctx.goods
+        for flag in PAIR_FLAGS
+        if (hit := ctx.family_pair(good, iso3, flag.applies)) is not None
+    ]
+    hits.sort(key=lambda h: h[2] is not h[1])
+    counted: set[tuple[str, Listing]] = set()
+    for flag, good, listed, listing in hits:
+        if (flag.kind, listing) in counted:
             continue
-        where = f"{good.name} from {ctx.country_name()}"
-        source = listing_source(listing)
-        if listing.forced_labour:
+        counted.add((flag.kind, listing))
+        detail = (
+            f"{_kind_of(good, listed)}{listed.name} from {ctx.country_name()} is on the ILAB "
+            f"list for {flag.wording} ({listing.citation})."
+        )
+        for dimension in flag.dimensions:
             yield Factor(
-                "listed_pair_forced_labour",
-                "forced_labour",
-                w("pair_forced_labour"),
-                f"{where} is on the ILAB list for forced labour ({listing.citation}).",
-                source,
+                flag.kind,
+                dimension,
+                ctx.config.weight(flag.weight),
+                detail,
+                listing_source(listing),
             )
-        if listing.child_labour:
-            yield Factor(
-                "listed_pair_child_labour",
-                "child_labour",
-                w("pair_child_labour"),
-                f"{where} is on the ILAB list for child labour ({listing.citation}).",
-                source,
-            )
-        if listing.forced_child_labour:
-            for dimension in DIMENSIONS:
-                yield Factor(
-                    "listed_pair_forced_child_labour",
-                    dimension,
-                    w("pair_forced_child_labour"),
-                    f"{where} is on the ILAB list for forced child labour ({listing.citation}).",
-                    source,
-                )
 
 
 def listed_downstream(ctx: Context) -> Iterator[Factor]:
-    """ILAB lists the good from this country as made with inputs produced by forced labour."""
+    """ILAB lists the good (or one it is a kind of) from here as made with listed inputs."""
+    counted: set[tuple[Dimension, Listing]] = set()
     for good in ctx.goods:
-        listing = ctx.pair(good.id, ctx.evidence.country_iso3)
-        if listing is None or not listing.downstream:
-            continue
-        input_good = ctx.reference.goods.get(listing.input_good_id or "")
-        input_country = ctx.reference.countries.get(listing.input_country_iso3 or "")
-        input_name = input_good.name if input_good else "a listed input"
-        origin = f" from {input_country.name_en}" if input_country else ""
-        upstream = ctx.pair(listing.input_good_id or "", listing.input_country_iso3)
         for dimension in DIMENSIONS:
-            flagged = upstream is None or (
-                upstream.forced_labour if dimension == "forced_labour" else upstream.child_labour
+            hit = ctx.family_pair(
+                good,
+                ctx.evidence.country_iso3,
+                partial(_downstream_for, ctx, dimension),
             )
-            if flagged:
-                yield Factor(
-                    "listed_pair_downstream",
-                    dimension,
-                    ctx.config.weight("pair_downstream"),
-                    f"ILAB lists {good.name} from {ctx.country_name()} as made with {input_name}"
-                    f"{origin} produced with {dimension.replace('_', ' ')} ({listing.citation}).",
-                    listing_source(listing),
-                )
+            if hit is None or (dimension, hit[1]) in counted:
+                continue
+            listed, listing = hit
+            counted.add((dimension, listing))
+            input_good = ctx.reference.goods.get(listing.input_good_id or "")
+            input_country = ctx.reference.countries.get(listing.input_country_iso3 or "")
+            input_name = input_good.name if input_good else "a listed input"
+            origin = f" from {input_country.name_en}" if input_country else ""
+            yield Factor(
+                "listed_pair_downstream",
+                dimension,
+                ctx.config.weight("pair_downstream"),
+                f"{_kind_of(good, listed)}ILAB lists {listed.name} from {ctx.country_name()} as "
+                f"made with {input_name}{origin} produced with {dimension.replace('_', ' ')} "
+                f"({listing.citation}).",
+                listing_source(listing),
+            )
+
+
+def _downstream_for(ctx: Context, dimension: Dimension, listing: Listing) -> bool:
+    """Whether a downstream row's input is listed for the dimension (or cannot be found)."""
+    if not listing.downstream:
+        return False
+    upstream = ctx.pair(listing.input_good_id or "", listing.input_country_iso3)
+    if upstream is None:
+        return True
+    return upstream.forced_labour if dimension == "forced_labour" else upstream.child_labour
 
 
 def listed_elsewhere(ctx: Context) -> Iterator[Factor]:
-    """The good is on the ILAB list for other countries: inherent product risk."""
+    """The good (or one it is a kind of) is listed for other countries: inherent product risk."""
     iso3 = ctx.evidence.country_iso3
     weight = ctx.config.weight(
         "listed_elsewhere_unknown_origin" if iso3 is None else "listed_elsewhere_known_origin"
     )
     for good in ctx.goods:
-        if ctx.pair(good.id, iso3) is not None:
+        family = ctx.family(good)
+        if any(ctx.pair(member.id, iso3) is not None for member in family):
             continue
-        listings = ctx.reference.listings_for_good(good.id)
         for dimension in DIMENSIONS:
-            flagged = [item for item in listings if _flag(item, dimension)]
+            flagged = [
+                (member, item)
+                for member in family
+                for item in ctx.reference.listings_for_good(member.id)
+                if _flag(item, dimension)
+            ]
             if not flagged:
                 continue
-            names = sorted({item.country_as_published for item in flagged})
-            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
             origin = (
                 "the origin is unknown"
                 if iso3 is None
                 else f"{ctx.country_name()} is not among them"
             )
+            rows = [item for _, item in flagged]
             yield Factor(
                 "listed_elsewhere",
                 dimension,
                 weight,
-                f"{good.name} is listed for {dimension.replace('_', ' ')} in {shown}; {origin}.",
+                f"{_listed_in(good, flagged, dimension)}; {origin}.",
                 SourceRef(
-                    flagged[0].source_id,
-                    str(flagged[0].edition),
-                    "rows " + ", ".join(str(item.row) for item in flagged[:10]),
+                    rows[0].source_id,
+                    str(rows[0].edition),
+                    "rows " + ", ".join(str(item.row) for item in rows[:10]),
                 ),
             )
+
+
+def _listed_in(good: Good, flagged: list[tuple[Good, Listing]], dimension: str) -> str:
+    """Say where a good and the broader goods it is a kind of are listed for a dimension."""
+    wording = dimension.replace("_", " ")
+    parts: list[str] = []
+    broader = 0
+    for member in dict.fromkeys(m for m, _ in flagged):
+        names = sorted({item.country_as_published for m, item in flagged if m is member})
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        if member is good:
+            parts.append(f"{good.name} is listed for {wording} in {shown}")
+            continue
+        if parts:
+            also = "also " if broader else ""
+            parts.append(f"{member.name}, which it is {also}a kind of, in {shown}")
+        else:
+            parts.append(
+                f"{good.name} is a kind of {member.name}, which is listed for {wording} in {shown}"
+            )
+        broader += 1
+    return "; ".join(parts)
 
 
 def listed_input(ctx: Context) -> Iterator[Factor]:
@@ -148,38 +224,65 @@ def listed_input(ctx: Context) -> Iterator[Factor]:
             inputs.setdefault(input_id, good.name)
     for input_id in ctx.evidence.derived_inputs:
         inputs.setdefault(input_id, "the product")
+    # A broader good of an input stands in for it, unless the line already counts that good.
+    counted = set(inputs) | set(ctx.evidence.good_ids)
     for dimension in DIMENSIONS:
         budget = w("input_cap")
         for input_id, product in sorted(inputs.items()):
             input_good = ctx.reference.goods.get(input_id)
             if input_good is None or budget <= 0:
                 continue
-            same = ctx.pair(input_id, iso3)
-            if same is not None and _flag(same, dimension):
+            family = [input_good] + [
+                g for g in ctx.reference.broader_goods(input_id) if g.id not in counted
+            ]
+            wording = dimension.replace("_", " ")
+            same = next(
+                (
+                    (member, listing)
+                    for member in family
+                    for listing in [ctx.pair(member.id, iso3)]
+                    if listing is not None and _flag(listing, dimension)
+                ),
+                None,
+            )
+            if same is not None:
+                member, listing = same
                 points = min(budget, w("input_same_country"))
+                named = input_good.name
+                if member is not input_good:
+                    named += f", a kind of {member.name}"
                 detail = (
-                    f"{product} is typically made from {input_good.name}, which is listed for "
-                    f"{dimension.replace('_', ' ')} in {ctx.country_name()} ({same.citation})."
+                    f"{product} is typically made from {named}, which is listed for {wording} "
+                    f"in {ctx.country_name()} ({listing.citation})."
                 )
-                source = listing_source(same)
+                source = listing_source(listing)
             else:
                 flagged = [
-                    i for i in ctx.reference.listings_for_good(input_id) if _flag(i, dimension)
+                    (member, item)
+                    for member in family
+                    for item in ctx.reference.listings_for_good(member.id)
+                    if _flag(item, dimension)
                 ]
                 if not flagged:
                     continue
                 points = min(budget, w("input_elsewhere"))
-                countries = sorted({i.country_as_published for i in flagged})
+                countries = sorted({item.country_as_published for _, item in flagged})
+                broader = list(dict.fromkeys(m.name for m, _ in flagged if m is not input_good))
+                subject = (
+                    f"{input_good.name}, listed"
+                    if not broader
+                    else f"{input_good.name}, a kind of {' and '.join(broader)}; these are listed"
+                )
                 detail = (
-                    f"{product} is typically made from {input_good.name}, listed for "
-                    f"{dimension.replace('_', ' ')} in {len(countries)} "
-                    f"countr{'y' if len(countries) == 1 else 'ies'} "
+                    f"{product} is typically made from {subject} for {wording} in "
+                    f"{len(countries)} countr{'y' if len(countries) == 1 else 'ies'} "
                     f"(e.g. {', '.join(countries[:3])}); the input's origin is unknown."
                 )
+                rows = [item for _, item in flagged]
                 source = SourceRef(
-                    flagged[0].source_id,
-                    str(flagged[0].edition),
-                    "rows " + ", ".join(str(i.row) for i in flagged[:10]),
+                    rows[0].source_id,
+                    str(rows[0].edition),
+                    "rows " + ", ".join(str(i.row) for i in rows[:10]),
                 )
             budget -= points
             yield Factor("listed_input", dimension, points, detail, source)

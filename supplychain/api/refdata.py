@@ -74,7 +74,7 @@ class GoodDetail(MethodView):
     @blp.response(200, GoodDetailSchema)
     @blp.alt_response(404, **PROBLEM, description="Unknown id")
     def get(self, good_id: str) -> catalogue.GoodDetail:
-        """One good or derived product: listings in every edition, aliases, HS codes, inputs."""
+        """One good or derived product: listings, aliases, HS codes, inputs, broader goods."""
         return catalogue.good_detail(get_reference(current_app.config), good_id)
 
 

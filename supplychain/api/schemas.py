@@ -174,6 +174,16 @@ class GoodDetailSchema(Schema):
     hs = fields.List(fields.String(), attribute="good.hs")
     inputs = fields.List(fields.Nested(GoodRefSchema))
     made_into = fields.List(fields.Nested(GoodRefSchema))
+    broader = fields.List(
+        fields.Nested(GoodRefSchema),
+        metadata={
+            "description": "listed goods this good is a kind of, nearest first; their listings "
+            "apply where this good is not listed"
+        },
+    )
+    narrower = fields.List(
+        fields.Nested(GoodRefSchema), metadata={"description": "listed goods that are kinds of it"}
+    )
     rules = fields.List(fields.Nested(ProductPlaceRuleSchema))
 
 

@@ -223,6 +223,8 @@ class GoodDetail:
     inputs: tuple[Good, ...]
     made_into: tuple[Good, ...]
     rules: tuple[ProductPlaceRule, ...]
+    broader: tuple[Good, ...]  # listed goods it is a kind of, nearest first
+    narrower: tuple[Good, ...]  # listed goods that are kinds of it
 
     @property
     def editions(self) -> tuple[int, ...]:
@@ -256,7 +258,8 @@ def _by_name(goods: list[Good] | set[Good]) -> tuple[Good, ...]:
 
 
 def good_detail(ref: ReferenceData, good_id: str) -> GoodDetail:
-    """Gather a good's listings in every edition, its inputs, what it is made into and rules."""
+    """Gather a good's listings in every edition, its inputs, what it is made into, the goods it
+    is a kind of and that are kinds of it, and rules."""
     good = get_good(ref, good_id)
     listings: list[Listing] = []
     names: dict[int, str] = {}
@@ -281,6 +284,8 @@ def good_detail(ref: ReferenceData, good_id: str) -> GoodDetail:
         inputs=_by_name({ref.goods[i] for i in good.inputs if i in ref.goods}),
         made_into=_by_name(made_into),
         rules=tuple(r for r in ref.rules if r.good_id == good.id),
+        broader=ref.broader_goods(good.id),
+        narrower=_by_name([g for g in ref.goods.values() if good in ref.broader_goods(g.id)]),
     )
 
 

@@ -149,7 +149,8 @@ def listing_record(listing: Listing) -> dict[str, Any]:
 
 
 def goods_records(reference: ReferenceData, edition: int | None = None) -> list[dict[str, Any]]:
-    """List every good of an edition with its countries (and flags), aliases, HS and inputs."""
+    """List every good of an edition with its countries (and flags), aliases, HS, inputs and
+    broader goods."""
     year = edition_or_latest(reference, edition)
     return [
         {
@@ -164,6 +165,7 @@ def goods_records(reference: ReferenceData, edition: int | None = None) -> list[
             "aliases_fr": list(good.aliases_fr),
             "hs": list(good.hs),
             "inputs": list(good.inputs),
+            "broader": list(good.broader),
         }
         for good in reference.listed_goods(year)
     ]

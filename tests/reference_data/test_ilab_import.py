@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -286,3 +287,11 @@ def test_written_files_read_back_through_the_loader(tmp_path: Path):
     assert tuple(read_edition(reader, "edition.csv", 2030)) == edition.listings
     assert tuple(read_goods(reader, "goods.toml", "good", "good")) == edition.new_goods
     assert reader.problems == []
+
+
+def test_hand_curated_broader_goods_survive_a_rewrite_of_the_imported_goods(tmp_path: Path):
+    # A later import rewrites goods/imported.toml from the goods read back from it.
+    curated = replace(good("clockwork-widgets", "Clockwork Widgets"), broader=("cobalt",))
+    (tmp_path / "goods.toml").write_text(goods_toml([curated]), encoding="utf-8")
+    reader = FileReader(tmp_path)
+    assert read_goods(reader, "goods.toml", "good", "good") == [curated]

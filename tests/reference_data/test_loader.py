@@ -17,6 +17,7 @@ from reference_data.loader import (
     count_rows,
     read_all,
     read_edition,
+    read_goods,
 )
 from reference_data.models import Good, Listing
 from reference_data.validation import check
@@ -62,6 +63,37 @@ def test_editions_are_indexed_by_good_and_country(reference):
 def write(root: Path, relative: str, text: str) -> None:
     (root / relative).parent.mkdir(parents=True, exist_ok=True)
     (root / relative).write_text(text, encoding="utf-8")
+
+
+def test_broader_goods_are_read_and_followed_nearest_first(reference):
+    assert reference.goods["bricks-clay"].broader == ("bricks",)
+    assert reference.goods["bricks"].broader == ()  # the key is left out: no broader good
+    assert [g.id for g in reference.broader_goods("miraa-stimulant-plant")] == [
+        "khat-miraa-stimulant-plant",
+        "khat-stimulant-plant",
+    ]
+    assert [g.id for g in reference.broader_goods("granite-crushed")] == [
+        "granite",
+        "gravel-crushed-stones",
+        "stones",
+    ]
+    assert reference.broader_goods("bricks") == ()
+
+
+def test_broader_defaults_to_none_and_must_be_a_list_of_strings(tmp_path: Path):
+    write(
+        tmp_path,
+        "goods/x.toml",
+        '[[good]]\nid = "a"\nname = "A"\n\n'
+        '[[good]]\nid = "b"\nname = "B"\nbroader = ["a"]\n\n'
+        '[[good]]\nid = "c"\nname = "C"\nbroader = "a"\n',
+    )
+    reader = FileReader(tmp_path)
+    goods = read_goods(reader, "goods/x.toml", "good", "good")
+    assert [g.broader for g in goods] == [(), ("a",), ()]
+    assert reader.problems == [
+        Problem("goods/x.toml", "'broader' must be a list of strings", 3, "broader")
+    ]
 
 
 def test_a_bad_value_is_reported_with_file_row_and_column(tmp_path: Path):

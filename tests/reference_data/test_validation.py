@@ -70,6 +70,19 @@ def unknown_sector(root: Path) -> None:
     edit_toml(root, "goods/mining.toml", lambda d: d["good"][0].update(sector="Fishing"))
 
 
+def set_good(relative: str, good_id: str, **values: Any) -> Callable[[Path], None]:
+    """Change one catalogue entry, found by id."""
+
+    def change(data: dict[str, Any]) -> None:
+        table = "product" if relative.endswith("derived_products.toml") else "good"
+        next(g for g in data[table] if g["id"] == good_id).update(values)
+
+    return lambda root: edit_toml(root, relative, change)
+
+
+MANUFACTURING = "goods/manufacturing.toml"
+
+
 def derived_product_without_inputs(root: Path) -> None:
     edit_toml(root, "goods/derived_products.toml", lambda d: d["product"][0].update(inputs=[]))
 
@@ -198,6 +211,35 @@ CORRUPTIONS: dict[str, tuple[Callable[[Path], None], str]] = {
     "duplicate good id": (duplicate_good_id, "is used twice"),
     "unknown sector": (unknown_sector, "unknown sector 'Fishing'"),
     "derived product without inputs": (derived_product_without_inputs, "needs at least one"),
+    "unknown broader good": (
+        set_good(MANUFACTURING, "bricks-clay", broader=["unobtanium"]),
+        "bricks-clay: broader good 'unobtanium' is not a listed good",
+    ),
+    "broader good is a derived product": (
+        set_good(MANUFACTURING, "bricks-clay", broader=["concrete-products"]),
+        "bricks-clay: broader good 'concrete-products' is not a listed good",
+    ),
+    "good is a kind of itself": (
+        set_good(MANUFACTURING, "bricks", broader=["bricks"]),
+        "bricks: a good cannot be a kind of itself",
+    ),
+    "broader goods form a cycle": (
+        # bricks-clay is a kind of bricks; making bricks a kind of bricks-clay closes a loop.
+        set_good(MANUFACTURING, "bricks", broader=["bricks-clay"]),
+        "broader goods form a cycle: bricks -> bricks-clay -> bricks",
+    ),
+    "longer cycle of broader goods": (
+        set_good("goods/mining.toml", "stones", broader=["granite-crushed"]),
+        "broader goods form a cycle: granite -> stones -> granite-crushed -> granite",
+    ),
+    "broader good is also an input": (
+        set_good("goods/mining.toml", "granite-crushed", inputs=["granite"]),
+        "granite-crushed: 'granite' is both an input and a broader good",
+    ),
+    "derived product with a broader good": (
+        set_good("goods/derived_products.toml", "chocolate", broader=["cocoa"]),
+        "chocolate: a derived product is made from listed goods (inputs), not a kind",
+    ),
     # check_editions
     "unknown country in an edition": (
         edition_row("country_iso3", "XXX"),

@@ -15,9 +15,13 @@ from reference_data import (
 
 
 def good(
-    id: str, name: str | None = None, inputs: tuple[str, ...] = (), kind: str = "good"
+    id: str,
+    name: str | None = None,
+    inputs: tuple[str, ...] = (),
+    kind: str = "good",
+    broader: tuple[str, ...] = (),
 ) -> Good:
-    return Good(id, name or id.title(), "Agriculture", "", (), (), (), inputs, kind)  # type: ignore[arg-type]
+    return Good(id, name or id.title(), "Agriculture", "", (), (), (), inputs, kind, broader)  # type: ignore[arg-type]
 
 
 def country(iso3: str, name: str) -> Country:

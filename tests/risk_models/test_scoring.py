@@ -277,6 +277,169 @@ def test_unknown_model_is_refused():
         get_model("labour-risk-v0")
 
 
+# Kinds of goods: a good's broader goods -----------------------------------------------------
+
+KINDS = b.reference(
+    goods=[
+        b.good("bricks"),
+        b.good("bricks-clay", "Bricks (clay)", broader=("bricks",)),
+        b.good("granite"),
+        b.good("gravel"),
+        b.good("stones"),
+        b.good("granite-crushed", "Granite (crushed)", broader=("granite", "gravel")),
+        b.good("miraa", broader=("khat-miraa",)),
+        b.good("khat-miraa", "Khat/Miraa", broader=("khat",)),
+        b.good("khat"),
+        b.good("cement", inputs=("limestone",)),
+        b.good("limestone", broader=("stones",)),
+        b.good("cobalt"),
+        b.good("cells"),
+        b.good("perc-cells", "Cells (PERC)", broader=("cells",)),
+    ],
+    listings=[
+        b.listing(1, "bricks", "AAA", fl=True, cl=True, fcl=True),
+        b.listing(2, "bricks", "CCC", cl=True),
+        b.listing(3, "bricks-clay", "CCC", cl=True),
+        b.listing(4, "bricks-clay", "BBB", cl=True),
+        b.listing(5, "bricks", "BBB", fl=True, cl=True),
+        b.listing(6, "granite", "AAA", cl=True),
+        b.listing(7, "gravel", "AAA", cl=True, fl=True),
+        b.listing(8, "khat", "BBB", cl=True),
+        b.listing(9, "stones", "AAA", fl=True),
+        b.listing(10, "cobalt", "BBB", cl=True),
+        b.listing(
+            11, "cells", "AAA", downstream=True, input_good_id="cobalt", input_country_iso3="BBB"
+        ),
+    ],
+    countries=COUNTRIES,
+)
+
+
+def score_kinds(*good_ids: str, country: str | None = "AAA"):
+    certainty = "accepted" if country else "missing"
+    evidence = LineEvidence(good_ids, (), "accepted", country, certainty)
+    return Scorer(KINDS, CONFIG).score(evidence)
+
+
+def pair_factors(result, kind: str) -> list:
+    return [f for f in result.factors if f.kind == kind]
+
+
+def test_a_kind_of_a_listed_good_takes_the_broader_listing_for_the_country():
+    narrower, broader = score_kinds("bricks-clay"), score_kinds("bricks")
+    forced = pair_factors(narrower, "listed_pair_forced_labour")
+    assert [(f.contribution, f.source.identifier) for f in forced] == [
+        (CONFIG.weight("pair_forced_labour"), "row 1")
+    ]
+    assert forced[0].detail == (
+        "Bricks (clay) is a kind of Bricks; Bricks from Alphaland is on the ILAB list for "
+        "forced labour (ILAB TVPRA 2022, row 1)."
+    )
+    assert {f.dimension for f in pair_factors(narrower, "listed_pair_forced_child_labour")} == {
+        "forced_labour",
+        "child_labour",
+    }
+    # Where only the general good is listed, the narrower one scores exactly as it does.
+    assert (narrower.forced_labour, narrower.child_labour) == (
+        broader.forced_labour,
+        broader.child_labour,
+    )
+    assert narrower.forced_labour.band == "High"
+    assert "listed_elsewhere" not in kinds(narrower)
+
+
+def test_the_goods_own_listing_comes_first_and_a_broader_one_fills_a_missing_flag():
+    result = score_kinds("bricks-clay", country="BBB")
+    child = pair_factors(result, "listed_pair_child_labour")
+    assert [(f.source.identifier, f.detail) for f in child] == [
+        (
+            "row 4",
+            "Bricks (clay) from Betaland is on the ILAB list for child labour "
+            "(ILAB TVPRA 2022, row 4).",
+        )
+    ]
+    # Its own row has no forced-labour flag; the broader good's row for Betaland has one.
+    forced = pair_factors(result, "listed_pair_forced_labour")
+    assert [f.source.identifier for f in forced] == ["row 5"]
+    assert forced[0].detail.startswith("Bricks (clay) is a kind of Bricks; ")
+
+
+def test_a_flag_counts_once_when_the_good_and_its_broader_good_both_carry_it():
+    result = score_kinds("bricks-clay", country="CCC")
+    child = pair_factors(result, "listed_pair_child_labour")
+    assert [f.source.identifier for f in child] == ["row 3"]
+    assert result.child_labour.score == CONFIG.weight("pair_child_labour")
+
+
+def test_a_listing_two_goods_of_one_line_reach_counts_once_as_the_goods_own():
+    result = score_kinds("bricks", "bricks-clay")
+    forced = pair_factors(result, "listed_pair_forced_labour")
+    assert len(forced) == 1
+    assert forced[0].detail.startswith("Bricks from Alphaland")
+
+
+def test_the_nearest_broader_good_is_cited_once_when_several_are_listed():
+    result = score_kinds("granite-crushed")
+    child = pair_factors(result, "listed_pair_child_labour")
+    assert [f.source.identifier for f in child] == ["row 6"]  # granite, named first
+    assert "Granite (crushed) is a kind of Granite;" in child[0].detail
+    # Granite is not listed for forced labour here; gravel, its other broader good, is.
+    forced = pair_factors(result, "listed_pair_forced_labour")
+    assert [f.source.identifier for f in forced] == ["row 7"]
+    assert result.child_labour.score == CONFIG.weight("pair_child_labour")
+
+
+def test_broader_goods_are_followed_through_each_other():
+    result = score_kinds("miraa", country="BBB")
+    child = pair_factors(result, "listed_pair_child_labour")
+    assert [f.source.identifier for f in child] == ["row 8"]
+    assert child[0].detail.startswith("Miraa is a kind of Khat; Khat from Betaland")
+
+
+def test_listed_elsewhere_counts_the_broader_goods_countries():
+    result = score_kinds("bricks-clay", country=None)
+    elsewhere = {f.dimension: f for f in result.factors if f.kind == "listed_elsewhere"}
+    # Bricks (clay) itself is listed for child labour only; Bricks adds forced labour.
+    assert set(elsewhere) == {"forced_labour", "child_labour"}
+    assert elsewhere["forced_labour"].detail == (
+        "Bricks (clay) is a kind of Bricks, which is listed for forced labour in AAA, BBB; "
+        "the origin is unknown."
+    )
+    assert elsewhere["forced_labour"].source.identifier == "rows 1, 5"
+    assert elsewhere["child_labour"].detail.startswith(
+        "Bricks (clay) is listed for child labour in BBB, CCC; Bricks, which it is a kind of, "
+        "in AAA, BBB, CCC;"
+    )
+    assert elsewhere["child_labour"].contribution == CONFIG.weight(
+        "listed_elsewhere_unknown_origin"
+    )
+
+
+def test_listed_elsewhere_is_silent_where_a_broader_good_covers_the_country():
+    # Bricks (clay) is not listed for Alphaland, but Bricks is: "not among them" would be false.
+    assert "listed_elsewhere" not in kinds(score_kinds("bricks-clay", country="AAA"))
+    assert "listed_elsewhere" not in kinds(score_kinds("granite-crushed", country="AAA"))
+
+
+def test_an_inputs_broader_good_counts_as_the_input():
+    result = score_kinds("cement")
+    inputs = pair_factors(result, "listed_input")
+    assert [(f.dimension, f.contribution, f.source.identifier) for f in inputs] == [
+        ("forced_labour", CONFIG.weight("input_same_country"), "row 9")
+    ]
+    assert inputs[0].detail == (
+        "Cement is typically made from Limestone, a kind of Stones, which is listed for forced "
+        "labour in Alphaland (ILAB TVPRA 2022, row 9)."
+    )
+
+
+def test_a_downstream_listing_of_a_broader_good_applies():
+    result = score_kinds("perc-cells")
+    downstream = pair_factors(result, "listed_pair_downstream")
+    assert [(f.dimension, f.source.identifier) for f in downstream] == [("child_labour", "row 11")]
+    assert downstream[0].detail.startswith("Cells (PERC) is a kind of Cells; ILAB lists Cells")
+
+
 # Properties -------------------------------------------------------------------------------
 
 good_ids = st.lists(

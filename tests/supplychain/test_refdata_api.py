@@ -165,6 +165,18 @@ def test_good_detail_shows_downstream_input(client: FlaskClient):
     assert "lithium-ion-batteries" in {g["id"] for g in cobalt["made_into"]}
 
 
+def test_good_detail_names_the_goods_it_is_a_kind_of_and_its_kinds(client: FlaskClient):
+    clay = client.get("/api/v1/goods/bricks-clay").get_json()
+    assert clay["broader"] == [{"id": "bricks", "name": "Bricks", "kind": "good"}]
+    assert clay["narrower"] == []
+    bricks = client.get("/api/v1/goods/bricks").get_json()
+    assert bricks["broader"] == []
+    assert {"id": "bricks-clay", "name": "Bricks (clay)", "kind": "good"} in bricks["narrower"]
+    # Kinds of kinds: crushed granite is granite, which is stone.
+    stones = client.get("/api/v1/goods/stones").get_json()
+    assert {"granite", "granite-crushed"} <= {g["id"] for g in stones["narrower"]}
+
+
 def test_derived_product_detail_has_inputs_and_no_listings(client: FlaskClient):
     body = client.get("/api/v1/goods/chocolate").get_json()
     assert body["kind"] == "derived" and body["listings"] == [] and body["editions"] == []

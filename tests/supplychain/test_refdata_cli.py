@@ -120,6 +120,8 @@ def test_show_goods_json_lists_every_good_of_the_edition(runner: FlaskCliRunner)
         assert (item["name"], item["sector"]) == (good.name, good.sector)
         assert item["aliases"] == list(good.aliases) and item["aliases_fr"] == list(good.aliases_fr)
         assert item["hs"] == list(good.hs) and item["inputs"] == list(good.inputs)
+        assert item["broader"] == list(good.broader)
+    assert next(g for g in goods if g["id"] == "bricks-clay")["broader"] == ["bricks"]
     assert sum(bool(g["hs"]) for g in goods) > len(goods) * 0.9
     pairs = {(g["id"], c["country_iso3"]): c for g in goods for c in g["countries"]}
     assert len(pairs) == len(rows)

@@ -140,6 +140,13 @@ def test_good_page_shows_rules_about_it(client: FlaskClient):
     assert 'href="/countries/COD"' in row and "eastern DRC" in row
 
 
+def test_good_page_links_the_goods_it_is_a_kind_of_and_its_kinds(client: FlaskClient):
+    kinds = page(client, "/goods/bricks-clay").split('id="kinds"', 1)[1].split("</section>")[0]
+    assert "Bricks (clay) is a kind of:" in kinds and 'href="/goods/bricks"' in kinds
+    kinds = page(client, "/goods/bricks").split('id="kinds"', 1)[1].split("</section>")[0]
+    assert "Kinds of Bricks:" in kinds and 'href="/goods/bricks-clay"' in kinds
+
+
 def test_derived_product_page_is_labelled(client: FlaskClient):
     text = page(client, "/goods/chocolate")
     assert "Not on the ILAB list; made from listed inputs." in text

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
 
+from reference_data import DATA_DIR
 from supplychain.services.refdata import get_reference
 from supplychain.services.vendor_check import check_vendor
 
@@ -149,3 +151,67 @@ def test_text_format_lists_factors_and_questions(runner):
     assert "Child labour" in output and "High" in output
     assert "ILAB TVPRA 2022, row" in output
     assert "Ask the vendor:" in output
+
+
+# Kinds of goods: a narrower good takes its broader good's listing for the country.
+
+
+def edition_2022_row(good_id: str, iso3: str) -> str:
+    """Find a pair's row in the shipped file, so the expectation does not come from the code."""
+    with (DATA_DIR / "ilab_tvpra/edition_2022.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return next(r["row"] for r in rows if (r["good_id"], r["country_iso3"]) == (good_id, iso3))
+
+
+def pair_factors(result: dict, kind: str) -> list[dict]:
+    return [f for f in result["factors"] if f["kind"] == kind]
+
+
+def test_fired_clay_bricks_from_pakistan_score_as_bricks_from_pakistan(app):
+    reference = get_reference(app.config)
+    clay = check_vendor(reference, app.config, "Lahore Kilns", "Pakistan", ["Fired clay bricks"])
+    bricks = check_vendor(reference, app.config, "Lahore Kilns", "Pakistan", ["Bricks"])
+    assert clay["matches"]["goods"][0]["match"]["id"] == "bricks-clay"
+    for dimension in ("forced_labour", "child_labour"):
+        assert clay[dimension]["band"] == "High"
+        assert clay[dimension]["score"] == bricks[dimension]["score"]
+    row = edition_2022_row("bricks", "PAK")
+    [forced] = pair_factors(clay, "listed_pair_forced_labour")
+    assert forced["detail"] == (
+        "Bricks (clay) is a kind of Bricks; Bricks from Pakistan is on the ILAB list for forced "
+        f"labour (ILAB TVPRA 2022, row {row})."
+    )
+    assert forced["source"] == {
+        "dataset": "ilab-tvpra-2022",
+        "edition": "2022",
+        "identifier": f"row {row}",
+    }
+    [own] = pair_factors(bricks, "listed_pair_forced_labour")
+    assert (forced["contribution"], forced["source"]) == (own["contribution"], own["source"])
+    assert not pair_factors(clay, "listed_elsewhere")
+
+
+def test_the_api_gives_the_broader_listing_and_its_reason(client):
+    body = client.post(
+        "/api/v1/vendor-check",
+        json={"name": "Lahore Kilns", "country": "Pakistan", "products": ["6904.10"]},
+    ).get_json()
+    assert body["matches"]["goods"][0]["match"]["id"] == "bricks-clay"
+    assert body["forced_labour"]["band"] == "High"
+    row = edition_2022_row("bricks", "PAK")
+    details = {f["detail"] for f in pair_factors(body, "listed_pair_forced_labour")}
+    assert details == {
+        "Bricks (clay) is a kind of Bricks; Bricks from Pakistan is on the ILAB list for forced "
+        f"labour (ILAB TVPRA 2022, row {row})."
+    }
+
+
+def test_a_goods_own_listing_is_cited_and_its_broader_one_not_counted_again(app):
+    # Tilapia and Fish are both listed from Ghana: the tilapia row counts, once.
+    result = check_vendor(get_reference(app.config), app.config, "Volta Fish", "Ghana", ["Tilapia"])
+    assert result["matches"]["goods"][0]["match"]["id"] == "tilapia-fish"
+    own = f"row {edition_2022_row('tilapia-fish', 'GHA')}"
+    for kind in ("listed_pair_forced_labour", "listed_pair_child_labour"):
+        assert [f["source"]["identifier"] for f in pair_factors(result, kind)] == [own]
+        assert "kind of" not in pair_factors(result, kind)[0]["detail"]
+    assert len(pair_factors(result, "listed_pair_forced_child_labour")) == 2  # one per dimension
