@@ -112,8 +112,11 @@ IMITATION_WORDS = word_set(
     vegan"""
 )
 # Of those, the words saying the product is made without the good at all ("vegan leather",
-# "synthetic rubber"); the others leave some of it ("gold plated", "cocoa flavoured").
-SUBSTITUTE_WORDS = word_set("imitation faux fake simulated substitute synthetic artificial vegan")
+# "synthetic rubber", "granite-effect laminate"); the others leave some of it ("gold plated",
+# "cocoa flavoured").
+SUBSTITUTE_WORDS = word_set(
+    "imitation faux fake simulated substitute synthetic artificial vegan look effect tone"
+)
 
 
 def _stems(vocabulary: frozenset[str]) -> frozenset[str]:
@@ -548,6 +551,9 @@ class GoodsMatcher:
         self._phrases: list[Phrase] = []
         self._longest = 0  # the most words a name has
         self._phrase_index: dict[str, list[tuple[int, float]]] = {}
+        # The same without French names spelt like English words ("filés", "or"): those are
+        # found in French descriptions only.
+        self._phrase_index_en: dict[str, list[tuple[int, float]]] = {}
         self._light_tokens: list[tuple[str, ...]] = []
         self._required: list[frozenset[str]] = []
         self._implying: list[bool] = []
@@ -638,6 +644,7 @@ class GoodsMatcher:
         # A word shared by many goods (oil, fresh) says little; a rare one says a lot.
         total = len(self._entries) or 1
         self._idf = {t: math.log(1 + total / len(ids)) for t, ids in self._by_token.items()}
+        english = {t for p in phrases if p.kind != ALIAS_FR for t in p.tokens}
         for phrase in phrases:
             index, text, kind, tokens = phrase.good, phrase.text, phrase.kind, phrase.tokens
             if kind == NAME_VARIANT and len(tokens) == 1 and len(self._by_token[tokens[0]]) > 1:
@@ -647,6 +654,9 @@ class GoodsMatcher:
             self._entries[index].phrases.append(phrase)
             if weight:
                 light = []
+                english_lookalike = kind == ALIAS_FR and all(
+                    t not in english and _parts_of_speech(t) for t in tokens
+                )
                 for token in tokens:
                     self._weights[token] = self._weight(token)
                     if _classify(token) in LIGHT_CLASSES:
@@ -654,6 +664,8 @@ class GoodsMatcher:
                     else:
                         posting = (len(self._phrases), self._weights[token])
                         self._phrase_index.setdefault(token, []).append(posting)
+                        if not english_lookalike:
+                            self._phrase_index_en.setdefault(token, []).append(posting)
                 self._phrases.append(phrase)
                 self._light_tokens.append(tuple(light))
                 # Which words must be found for the rest (the good's name) to be implied.
@@ -870,7 +882,8 @@ class GoodsMatcher:
                 forms += split
             elif expanded:
                 forms.append(expanded)
-            elif cls != IMITATION:
+            elif cls != IMITATION and not _parts_of_speech(token):
+                # A word of the dictionary is that word, not a slip ("finish" is no "finfish").
                 repairs = self._correct(token)
                 if repairs:
                     corrected = repairs[0]
@@ -1083,7 +1096,7 @@ class GoodsMatcher:
         # Weight of each name's words found in the description, for names sharing a word.
         # Names are found through their telling words; light words (fresh, pack) only add.
         found: dict[int, float] = {}
-        index_get = self._phrase_index.get
+        index_get = (self._phrase_index if analysis.french else self._phrase_index_en).get
         for form in forms:
             for pid, weight in index_get(form, ()):
                 found[pid] = found.get(pid, 0.0) + weight
@@ -1336,14 +1349,19 @@ def _is_counted(query: str) -> bool:
 _A_DIGIT = re.compile(r"\d")
 
 
+def _parts_of_speech(token: str) -> dict[str, tuple[str, ...]]:
+    """Return what an English dictionary says a (stemmed) word is, empty when no word."""
+    parts_of_speech: dict[str, tuple[str, ...]] = getAllLemmas(token)
+    if not parts_of_speech and token.endswith("i"):
+        # `stem` writes a final y as i ("batteries", "battery" -> "batteri").
+        parts_of_speech = getAllLemmas(token[:-1] + "y")
+    return parts_of_speech
+
+
 def _is_english_noun(token: str) -> bool:
     """Say whether a (stemmed) word is an English noun and no adjective, by the dictionary."""
-    # `stem` writes a final y as i ("batteries", "battery" -> "batteri").
-    for word in (token, token[:-1] + "y") if token.endswith("i") else (token,):
-        parts_of_speech = getAllLemmas(word)
-        if parts_of_speech:
-            return "NOUN" in parts_of_speech and "ADJ" not in parts_of_speech
-    return False
+    parts_of_speech = _parts_of_speech(token)
+    return "NOUN" in parts_of_speech and "ADJ" not in parts_of_speech
 
 
 def _ends_compound(slots: Sequence[Slot], nouns: Sequence[bool], position: int) -> bool:

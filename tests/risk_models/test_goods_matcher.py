@@ -603,3 +603,28 @@ def test_a_substitute_costs_more_than_a_coating(matcher: GoodsMatcher):
 )
 def test_erp_shortenings_are_read(matcher: GoodsMatcher, query: str, expected: str):
     assert decided(matcher, query)[1] == expected
+
+
+def test_a_word_of_the_dictionary_is_not_read_as_a_slip(matcher: GoodsMatcher):
+    # "finish" is one letter from "finfish", but it is a word of its own.
+    best = matcher.match("Brass candle holder, antique finish").best
+    assert best is None or best.name != "Fish"
+    assert matcher.analyse("antique finish").slots[1].corrected == ""
+    assert matcher.analyse("cofee").slots[0].corrected == "coffee"  # no word: a slip
+
+
+@pytest.mark.parametrize(
+    ("query", "french"), [("Lever arch files, A4", False), ("Filés de coton, 2 kg", True)]
+)
+def test_a_french_name_spelt_like_an_english_word_is_found_in_french_only(
+    matcher: GoodsMatcher, query: str, french: bool
+):
+    # "filés" (yarn) folds onto "files"; "baskets" (trainers) is a word in both languages.
+    assert (decided(matcher, query)[1] == "Thread/Yarn") is french
+
+
+def test_a_look_or_an_effect_of_a_good_is_a_substitute(matcher: GoodsMatcher):
+    best = matcher.match("Granite-effect laminate worktop").best
+    assert best is not None and best.name == "Granite"
+    assert LIMITS.decide(best.score) == "none"
+    assert {f.name for f in best.features} >= {"imitation"}
