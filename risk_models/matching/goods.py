@@ -305,8 +305,9 @@ class GoodsMatchResult(MatchResult):
 
 
 # A word's forms, class, correction, goods whose names use it, whether it is a product noun,
-# and whether it is another English noun (a product noun at the end of "laptop stand").
-_TokenInfo = tuple[tuple[str, ...], int, str, frozenset[int], bool, bool]
+# whether it is another English noun (a product noun at the end of "laptop stand"), and
+# whether it is a product noun only because a catalogue name ends with it ("face bricks").
+_TokenInfo = tuple[tuple[str, ...], int, str, frozenset[int], bool, bool, bool]
 
 
 class Slot(NamedTuple):
@@ -541,8 +542,6 @@ class GoodsMatcher:
         self.edition = edition
         self._entries = [_Entry(g, g.id in latest_ids) for g in goods]
         self._derived_ids = frozenset(g.id for g in goods if g.kind == "derived")
-        # Manufactured articles: a noun after theirs may name an accessory ("laptop stand").
-        self._articles = frozenset(i for i, g in enumerate(goods) if g.sector == "Manufacturing")
         self._exact: dict[str, tuple[int, Phrase]] = {}
         self._canonical: dict[tuple[str, ...], tuple[int, Phrase] | None] = {}
         self._by_token: dict[str, list[int]] = {}
@@ -561,7 +560,7 @@ class GoodsMatcher:
         self._hopeless: list[float] = []  # per name: found weight below this cannot score
         self._weights: dict[str, float] = {}
         self._content_cache: dict[
-            tuple[bool, tuple[tuple[int, str, str, str], ...], bool], list[Candidate]
+            tuple[bool, tuple[tuple[int, str, str, str], ...], bool, bool], list[Candidate]
         ] = {}
         self._fuzzy_pool: dict[str, list[str]] = {}
         self._codes: dict[str, list[int]] = {}
@@ -697,6 +696,10 @@ class GoodsMatcher:
                     indexes.append(target)
         self._headings = [len({code[:4] for code in e.good.hs}) for e in self._entries]
         by_id = {e.good.id: i for i, e in enumerate(self._entries)}
+        self._broader = [
+            frozenset(self._renamed.get(by_id[g], by_id[g]) for g in e.good.broader if g in by_id)
+            for e in self._entries
+        ]
         self._inputs = [
             frozenset(self._renamed.get(by_id[g], by_id[g]) for g in e.good.inputs if g in by_id)
             for e in self._entries
@@ -816,10 +819,15 @@ class GoodsMatcher:
         """Read a description into classified words and phrase heads."""
         written = _tokenise(query)
         french = _is_french(query, written)
-        return self._analyse(tuple(_read(written, french)), french, _is_counted(query))
+        read = tuple(_read(written, french))
+        return self._analyse(read, french, _is_counted(query), query.isupper())
 
     def _analyse(
-        self, read: Sequence[tuple[int, str, str, str]], french: bool, counted: bool = True
+        self,
+        read: Sequence[tuple[int, str, str, str]],
+        french: bool,
+        counted: bool = True,
+        capitals: bool = False,
     ) -> Analysis:
         slots: list[Slot] = []
         goods: list[frozenset[int]] = []
@@ -829,10 +837,13 @@ class GoodsMatcher:
         join_starts = self._join_starts
         joins = False
         compounds: list[int] = []
+        attributes: list[int] = []
         for position, (segment, part, token, modifier) in enumerate(read):
             info = known.get(token) or self._token(token)
             if info[5]:
                 compounds.append(position)
+            if info[6] and capitals:
+                attributes.append(position)
             slots.append(_slot((position, segment, part, info[0], info[1], info[2], modifier)))
             goods.append(info[3])
             nouns.append(info[4])
@@ -848,9 +859,16 @@ class GoodsMatcher:
                         goods[position] = self._goods_of(slots[position].forms)
                         nouns[position] = nouns[position] or joined in self._nouns
                     every.add(joined)
-        for position in compounds:
-            if _ends_compound(slots, nouns, position) and goods[position - 1] <= self._articles:
-                nouns[position] = True  # "laptop stand": the stand is the product
+        if capitals:
+            # An order line names the product first and lists its attributes after it, in
+            # words a catalogue name may end with: "BRICK FACE RED", "SOFA FABRIC GREY".
+            for position in attributes:
+                if _follows_product(slots, nouns, goods, position):
+                    nouns[position] = False
+        else:
+            for position in compounds:
+                if _ends_compound(slots, nouns, position):
+                    nouns[position] = True  # "laptop stand": the stand is the product
         heads = _heads(slots, french, nouns, packed=counted)
         return Analysis(tuple(slots), heads, french, frozenset(every), tuple(goods))
 
@@ -895,13 +913,14 @@ class GoodsMatcher:
         own = forms[:1] if corrected and _distance(token, corrected) > 1 else forms
         # An unknown word naming a tool is a noun even when a slip of it is a catalogue word
         # ("peeler" is one letter from "peeled").
-        noun = not self._nouns.isdisjoint(own) or (
+        other_product = not FOREIGN_NOUNS.isdisjoint(own) or (
             cls == WORD and not self._goods_of((token,)) and _is_agent_noun(token)
         )
+        noun = other_product or not self._nouns.isdisjoint(own)
         compound = (
             cls == WORD and not noun and not goods and len(token) > 2 and _is_english_noun(token)
         )
-        known = (tuple(forms), cls, corrected, goods, noun, compound)
+        known = (tuple(forms), cls, corrected, goods, noun, compound, noun and not other_product)
         if len(self._tokens) >= CACHE_LIMIT:
             self._tokens.clear()
         self._tokens[token] = known
@@ -991,11 +1010,12 @@ class GoodsMatcher:
         french = _is_french(query, written)
         read = tuple(_read(written, french))
         counted = _is_counted(query)
-        content = (french, read, counted)
+        capitals = query.isupper()
+        content = (french, read, counted, capitals)
         scored = self._content_cache.get(content)
         if scored is None:
             # Descriptions that differ only in numbers, sizes or codes read the same.
-            scored = self._score_text(self._analyse(read, french, counted))
+            scored = self._score_text(self._analyse(read, french, counted, capitals))
             if len(self._content_cache) >= CACHE_LIMIT:
                 self._content_cache.clear()
             self._content_cache[content] = scored
@@ -1242,7 +1262,16 @@ class GoodsMatcher:
         elif heads and not head_explained:
             features.append(head_noun(slots[heads[0]].word, entry.good, 36.0))
         elif heads and not explained[heads[0]]:
-            features.append(secondary_head(slots[heads[0]].word, entry.good, 2.0))
+            # The first phrase says what the product is ("Maple syrup, grade A amber"),
+            # unless it names the good's kind ("Nuts; hazelnuts", "Crustaceans; shrimps",
+            # "Precious metals: gold").
+            first = slots[heads[0]]
+            general = (
+                first.cls == MATERIAL
+                or not analysis.goods[heads[0]].isdisjoint(self._broader[index])
+                or any(len(f) >= 3 and t.endswith(f) for f in first.forms for t in tokens)
+            )
+            features.append(secondary_head(first.word, entry.good, 2.0 if general else 30.0))
         leftover: list[str] = []
         penalty = 0.0
         corrected: list[tuple[str, str]] = []
@@ -1365,7 +1394,7 @@ def _is_english_noun(token: str) -> bool:
 
 
 def _ends_compound(slots: Sequence[Slot], nouns: Sequence[bool], position: int) -> bool:
-    """Say whether a word ends a phrase right after a product noun: "laptop stand", "phone plan".
+    """Say whether a word ends a phrase right after a product noun: "laptop stand", "sheep shears".
 
     In English the last noun of such a compound is what it is about. A material before it
     makes an article of that material instead ("brass buckle").
@@ -1382,6 +1411,20 @@ def _ends_compound(slots: Sequence[Slot], nouns: Sequence[bool], position: int) 
     ):
         return False
     return position + 1 == len(slots) or slots[position + 1].segment != slot.segment
+
+
+def _follows_product(
+    slots: Sequence[Slot], nouns: Sequence[bool], goods: Sequence[frozenset[int]], position: int
+) -> bool:
+    """Say whether a word comes after a noun naming a good in its phrase ("BEEF CHUCK")."""
+    segment = slots[position].segment
+    for before in range(position - 1, -1, -1):
+        slot = slots[before]
+        if slot.segment != segment:
+            return False
+        if nouns[before] and goods[before] and slot.cls == WORD and not slot.modifier:
+            return True
+    return False
 
 
 def _is_agent_noun(token: str) -> bool:

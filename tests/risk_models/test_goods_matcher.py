@@ -540,7 +540,9 @@ def test_a_good_naming_what_an_article_is_made_of_or_for_is_no_match(
     assert decided(matcher, query) == ("none", "")
 
 
-@pytest.mark.parametrize("query", ["Laptop stand, adjustable aluminium", "Mobile phone plan"])
+@pytest.mark.parametrize(
+    "query", ["Laptop stand, adjustable aluminium", "Mobile phone plan", "Manual sheep shears"]
+)
 def test_an_english_noun_after_an_article_names_another_thing(matcher: GoodsMatcher, query: str):
     # "stand" and "plan" are in no name of the catalogue and on no list of the matcher's:
     # the dictionary says they are nouns, so they end the compound and are what it is about.
@@ -554,11 +556,10 @@ def test_an_english_noun_after_an_article_names_another_thing(matcher: GoodsMatc
     [
         ("Laptop, refurbished", "Electronics"),  # after a comma: another phrase
         ("Gold coins", "Gold"),  # after a material: an article of it
-        ("Beef brisket", "Beef"),  # after a food: a cut, a part or a variety of it
         ("Whole black peppercorns ASTA", "Pepper"),  # no dictionary word: a grade
     ],
 )
-def test_a_noun_after_a_material_a_food_or_in_another_phrase_is_no_other_thing(
+def test_a_noun_after_a_material_or_in_another_phrase_is_no_other_thing(
     matcher: GoodsMatcher, query: str, expected: str
 ):
     assert decided(matcher, query) == ("accepted", expected)
@@ -628,3 +629,29 @@ def test_a_look_or_an_effect_of_a_good_is_a_substitute(matcher: GoodsMatcher):
     assert best is not None and best.name == "Granite"
     assert LIMITS.decide(best.score) == "none"
     assert {f.name for f in best.features} >= {"imitation"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("BRICK FACE RED CLAY", "Bricks (clay)"), ("BEEF CHUCK ROLL FRZ", "Beef")],
+)
+def test_an_order_line_in_capitals_names_the_product_first(
+    matcher: GoodsMatcher, query: str, expected: str
+):
+    # "face" ends a name of the catalogue ("face bricks"), but after the product it is an
+    # attribute; written in small letters, the words read as English.
+    assert decided(matcher, query)[1] == expected
+    if "FACE" in query:
+        assert matcher.analyse(query.title()).heads != matcher.analyse(query).heads
+
+
+@pytest.mark.parametrize(
+    ("query", "penalty"),
+    [("Maple syrup, grade A amber", -30.0), ("Nuts; hazelnuts or filberts, shelled", -2.0)],
+)
+def test_the_first_phrase_says_what_the_product_is_unless_it_names_its_kind(
+    matcher: GoodsMatcher, query: str, penalty: float
+):
+    candidates = {c.name: c for c in matcher.match(query).candidates}
+    good = candidates["Amber" if "amber" in query else "Hazelnuts"]
+    assert next(f.score for f in good.features if f.name == "secondary_head") == penalty
