@@ -93,7 +93,8 @@ MATERIAL_WORDS = word_set(
     """cotton silk wool leather rubber latex nitrile gold silver copper steel stainless iron
     tin zinc brass aluminium aluminum metal metallic plastic polyester nylon acrylic viscose
     rayon spandex elastane lycra linen denim cashmere jute bamboo wood wooden timber teak
-    glass ceramic porcelain paper cardboard clay stone granite marble hemp sisal mica pvc
+    glass ceramic porcelain stoneware earthenware paper cardboard clay stone granite marble hemp
+    sisal mica pvc
     polyethylene polypropylene foam resin
     coton soie laine cuir caoutchouc acier fer etain argent cuivre verre bois bambou"""
 )
@@ -704,13 +705,14 @@ class GoodsMatcher:
             frozenset(self._renamed.get(by_id[g], by_id[g]) for g in e.good.inputs if g in by_id)
             for e in self._entries
         ]
-        # "brass items", "leather goods": names for any article made of a material.
-        self._article_names = {
-            (p.good, p.text): material
-            for p in self._phrases
-            for material in [_article_material(p.tokens)]
-            if material
-        }
+        # Per good, the materials of its names for any article made of one ("brass items",
+        # "leather goods", "porcelain articles").
+        materials: list[set[str]] = [set() for _ in self._entries]
+        for p in self._phrases:
+            material = _article_material(p.tokens)
+            if material:
+                materials[p.good].add(material)
+        self._article_materials = [frozenset(found) for found in materials]
         self._skeletons = self._find_skeletons()
 
     def _find_skeletons(self) -> dict[str, str]:
@@ -1195,28 +1197,27 @@ class GoodsMatcher:
         return results
 
     def _head_reason(
-        self, index: int, best: Phrase, slots: Sequence[Slot], head: int, goods: frozenset[int]
+        self, index: int, slots: Sequence[Slot], head: int, goods: frozenset[int]
     ) -> Feature | None:
         """Say why a main noun the good's names lack may still be about the good, if it may.
 
-        "Cow leather": the noun names a listed input of the good. "Brass vase": the good is
-        named for any article of a material ("brass items"), the material is there, and the
-        noun is an article no listed good is named for.
+        "Cow leather": the noun names a listed input of the good. "Brass vase", "porcelain
+        mug": the good is named for any article of a material ("brass items", "porcelain
+        articles"), the material is there, and the noun is an article no listed good is named
+        for.
         """
         slot = slots[head]
         good = self._entries[index].good
         if goods and goods <= self._inputs[index]:
             names = ", ".join(sorted(self._entries[i].good.name for i in goods))
             return input_named(slot.word, names, good, 2.0)
-        material = self._article_names.get((best.good, best.text))
-        if (
-            material
-            and not goods
-            and slot.cls == WORD
-            and not slot.modifier
-            and any(material in s.forms and not s.modifier for s in slots)
-        ):
-            return article_of_material(slot.word, material, good, 2.0)
+        materials = self._article_materials[index]
+        if not materials or goods or slot.cls != WORD or slot.modifier:
+            return None
+        for other in slots:
+            found = materials.intersection(other.forms)
+            if found and not other.modifier:
+                return article_of_material(slot.word, min(found), good, 2.0)
         return None
 
     def _score_good(
@@ -1241,7 +1242,7 @@ class GoodsMatcher:
                 head_explained = True
                 break
         if heads and not head_explained:
-            reason = self._head_reason(index, best, slots, heads[0], analysis.goods[heads[0]])
+            reason = self._head_reason(index, slots, heads[0], analysis.goods[heads[0]])
             if reason is not None:
                 explained[heads[0]] = True
                 if reason.name == "article_of_material":

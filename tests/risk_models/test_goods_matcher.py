@@ -655,3 +655,13 @@ def test_the_first_phrase_says_what_the_product_is_unless_it_names_its_kind(
     candidates = {c.name: c for c in matcher.match(query).candidates}
     good = candidates["Amber" if "amber" in query else "Hazelnuts"]
     assert next(f.score for f in good.features if f.name == "secondary_head") == penalty
+
+
+@pytest.mark.parametrize("query", ["PORCELAIN MUG 11OZ WHITE", "porcelain vase", "brass vase"])
+def test_an_article_of_a_material_is_the_good_named_for_its_articles(
+    matcher: GoodsMatcher, query: str
+):
+    # Ceramics is named "porcelain articles" too, though "porcelain" alone finds it first.
+    best = matcher.match(query).best
+    assert best is not None and LIMITS.decide(best.score) == "accepted"
+    assert "article_of_material" in {f.name for f in best.features}
