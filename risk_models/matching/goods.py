@@ -735,7 +735,8 @@ class GoodsMatcher:
 
         ILAB renames goods between editions ("Textiles (jute)" became "Jute (textiles)"):
         same words, same good. Its names and codes then find the latest good, so that the
-        good is not split between two entries that compete for the same descriptions.
+        good is not split between two entries that compete for the same descriptions. A good
+        an edition has folded into a broader one ("Miraa" into "Khat/Miraa") is that good too.
         """
 
         def key(name: str) -> frozenset[str]:
@@ -745,10 +746,14 @@ class GoodsMatcher:
         for index, entry in enumerate(self._entries):
             if entry.in_latest and entry.good.kind == "good":
                 latest.setdefault(key(entry.good.name), index)
+        by_id = {e.good.id: i for i, e in enumerate(self._entries) if e.in_latest}
         renamed = {}
         for index, entry in enumerate(self._entries):
             if not entry.in_latest and entry.good.kind == "good":
                 target = latest.get(key(entry.good.name))
+                broader = [by_id[g] for g in entry.good.broader if g in by_id]
+                if target is None and broader:
+                    target = broader[0]
                 if target is not None:
                     renamed[index] = target
         return renamed
@@ -1395,21 +1400,16 @@ def _is_english_noun(token: str) -> bool:
 
 
 def _ends_compound(slots: Sequence[Slot], nouns: Sequence[bool], position: int) -> bool:
-    """Say whether a word ends a phrase right after a product noun: "laptop stand", "sheep shears".
+    """Say whether a word ends a phrase right after a product noun: "laptop stand", "zinc oxide".
 
-    In English the last noun of such a compound is what it is about. A material before it
-    makes an article of that material instead ("brass buckle").
+    In English the last noun of such a compound is what it is about, after a material too: an
+    article or a compound of it is no raw material (but see `_head_reason`: "brass buckle").
     """
     slot = slots[position]
     if position == 0 or slot.modifier:
         return False
     before = slots[position - 1]
-    if (
-        before.segment != slot.segment
-        or before.modifier
-        or not nouns[position - 1]
-        or before.cls == MATERIAL
-    ):
+    if before.segment != slot.segment or before.modifier or not nouns[position - 1]:
         return False
     return position + 1 == len(slots) or slots[position + 1].segment != slot.segment
 
