@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -176,6 +176,8 @@ FOREIGN_NOUNS = word_set(
     preservative remover coating primer solvent
     thinner masterbatch fertilizer fertiliser pesticide herbicide fungicide alkali chemical
     chemicals reagent catalyst lubricant grease fuel diesel petrol gasoline kerosene lpg gas
+    oxide dioxide hydroxide sulphate sulfate sulphide sulfide nitrate carbonate phosphate
+    acetate silicate citrate
     propane tablet tablets capsule capsules pill pills syrup medicine medicines drug drugs
     vaccine injection syringe needle catheter implant stent dressing ointment inhaler helmet
     mask respirator goggles apron visor earplug
@@ -874,7 +876,7 @@ class GoodsMatcher:
                     nouns[position] = False
         else:
             for position in compounds:
-                if _ends_compound(slots, nouns, position):
+                if _ends_compound(slots, nouns, compounds, position):
                     nouns[position] = True  # "laptop stand": the stand is the product
         heads = _heads(slots, french, nouns, packed=counted)
         return Analysis(tuple(slots), heads, french, frozenset(every), tuple(goods))
@@ -1399,19 +1401,27 @@ def _is_english_noun(token: str) -> bool:
     return "NOUN" in parts_of_speech and "ADJ" not in parts_of_speech
 
 
-def _ends_compound(slots: Sequence[Slot], nouns: Sequence[bool], position: int) -> bool:
-    """Say whether a word ends a phrase right after a product noun: "laptop stand", "zinc oxide".
+def _ends_compound(
+    slots: Sequence[Slot], nouns: Sequence[bool], others: Container[int], position: int
+) -> bool:
+    """Say whether a word ends a phrase of nouns after a product noun: "laptop stand", "zinc
+    oxide", "orange traffic cones" (`others` holds the positions of other English nouns).
 
     In English the last noun of such a compound is what it is about, after a material too: an
     article or a compound of it is no raw material (but see `_head_reason`: "brass buckle").
     """
     slot = slots[position]
-    if position == 0 or slot.modifier:
+    if slot.modifier or (position + 1 < len(slots) and slots[position + 1].segment == slot.segment):
         return False
-    before = slots[position - 1]
-    if before.segment != slot.segment or before.modifier or not nouns[position - 1]:
-        return False
-    return position + 1 == len(slots) or slots[position + 1].segment != slot.segment
+    for before in range(position - 1, -1, -1):
+        word = slots[before]
+        if word.segment != slot.segment or word.modifier:
+            return False
+        if nouns[before]:
+            return True
+        if before not in others and word.cls != NOISE:  # "glove box workstation"
+            return False
+    return False
 
 
 def _follows_product(

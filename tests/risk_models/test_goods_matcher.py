@@ -548,6 +548,9 @@ def test_a_good_naming_what_an_article_is_made_of_or_for_is_no_match(
         "Manual sheep shears",
         "Latex condoms",  # an article made of a material that is no article good
         "Zinc oxide",
+        "Copper sulphate pentahydrate",  # a compound of a metal is no metal
+        "Football shin guards, youth size",  # nouns between
+        "Anaerobic glove box workstation",
     ],
 )
 def test_an_english_noun_after_an_article_names_another_thing(matcher: GoodsMatcher, query: str):
