@@ -1295,8 +1295,8 @@ class GoodsMatcher:
                 and not slot.modifier  # "gold plated with platinum" is still gold
                 and _next_to_explained(slot, slots, explained)
             ):
-                penalty_of = 40.0 if slot.forms[0] in SUBSTITUTE_WORDS else 25.0
-                features.append(imitation(slot.word, entry.good, penalty_of))
+                substitute = slot.forms[0] in SUBSTITUTE_WORDS
+                features.append(imitation(slot.word, entry.good, 40.0 if substitute else 25.0))
                 continue
             leftover.append(slot.word)
             penalty += _LEFTOVER_PENALTY.get(slot.cls, 4.0)
