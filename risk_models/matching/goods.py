@@ -1098,14 +1098,22 @@ class GoodsMatcher:
             if len(entry) > len(code) and entry.startswith(code):
                 for index in indexes:
                     broader.setdefault(index, []).append(entry)
-        count = len(broader)
+        # A code wider than the goods' own: a kind of another good under it is no rival of
+        # that good ("HS 64" is Footwear; Footwear (sandals) is one kind of it).
+        rivals = self._rivals(list(broader))
         for index, entries in broader.items():
             good = self._entries[index].good
             features = [hs_broader(code, sorted(entries), good, 78.0 if len(code) >= 4 else 70.0)]
+            count = len(rivals) if index in rivals else len(broader)
             if count > 1:
                 features.append(hs_shared(code, count, min(40.0, 6.0 * (count - 1))))
             results.append(self._candidate(index, "code", [*features, *extra]))
         return results
+
+    def _rivals(self, indexes: Sequence[int]) -> frozenset[int]:
+        """Return those of the goods that are no kind of another one of them."""
+        under = set(indexes)
+        return frozenset(i for i in indexes if self._broader[i].isdisjoint(under))
 
     def _candidate(self, index: int, method: str, features: list[Feature]) -> Candidate:
         entry = self._entries[index]

@@ -680,3 +680,14 @@ def test_an_article_of_a_material_is_the_good_named_for_its_articles(
 def test_a_good_folded_into_a_broader_one_finds_the_latest_good(matcher: GoodsMatcher):
     # The 2018 list had "Miraa"; the 2022 list has "Khat/Miraa" (its broader good).
     assert decided(matcher, "Miraa bundles, Meru, Kenya")[1] == "Khat/Miraa (stimulant plant)"
+
+
+def test_a_chapter_code_names_the_good_its_kinds_belong_to(matcher: GoodsMatcher):
+    # HS 64 holds Footwear and Footwear (sandals), a kind of it: no rival, review. HS 52
+    # holds goods that are no kinds of one another (cotton, yarn, fabric): no single good.
+    assert decided(matcher, "HS 64") == ("review", "Footwear")
+    assert decided(matcher, "HS 52") == ("none", "")
+
+
+def test_a_name_s_own_word_finds_the_good(matcher: GoodsMatcher):
+    assert decided(matcher, "agarbatti") == ("accepted", "Incense (agarbatti)")
