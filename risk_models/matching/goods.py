@@ -104,7 +104,9 @@ FORM_WORDS = word_set(
     lint fibre fiber pod bar ingot bullion nugget chunk crop harvest root tuber bulb bunch
     stalk stick sheet slab block log loin steak portion slice mince granule pellet stem
     gemstone bead bangle boulder lump panel module
-    quarter leg breast wing thigh drumstick carcass carcase offal tail"""
+    quarter leg breast wing thigh drumstick carcass carcase offal tail
+    belly brisket shoulder shank chop cutlet rump flank sirloin tenderloin rasher loaf loaves
+    twig sprig cob floret wedge"""
 )
 # Words saying a product only looks, tastes or smells like the good.
 IMITATION_WORDS = word_set(

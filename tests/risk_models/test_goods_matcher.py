@@ -691,3 +691,12 @@ def test_a_chapter_code_names_the_good_its_kinds_belong_to(matcher: GoodsMatcher
 
 def test_a_name_s_own_word_finds_the_good(matcher: GoodsMatcher):
     assert decided(matcher, "agarbatti") == ("accepted", "Incense (agarbatti)")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Beef brisket", "Beef"), ("Frozen pork bellies, skin on", "Meat"), ("Corn cobs", "Corn")],
+)
+def test_a_cut_or_a_form_of_a_good_is_the_good(matcher: GoodsMatcher, query: str, expected: str):
+    # Words of the dictionary, yet no other product: forms, like fillets and loins.
+    assert decided(matcher, query)[1] == expected
