@@ -1251,7 +1251,13 @@ class GoodsMatcher:
         heads = analysis.heads
         head_forms = slots[heads[0]].forms if heads else ()
         tokens = best.token_set
-        explained = [index in goods for goods in analysis.goods]
+        broader = self._broader[index]
+        if broader:  # a word of a good it is a kind of names its kind ("Crustaceans; shrimps")
+            explained = [
+                index in goods or not broader.isdisjoint(goods) for goods in analysis.goods
+            ]
+        else:
+            explained = [index in goods for goods in analysis.goods]
         reason = None
         head_explained = False
         for head in heads:

@@ -700,3 +700,12 @@ def test_a_name_s_own_word_finds_the_good(matcher: GoodsMatcher):
 def test_a_cut_or_a_form_of_a_good_is_the_good(matcher: GoodsMatcher, query: str, expected: str):
     # Words of the dictionary, yet no other product: forms, like fillets and loins.
     assert decided(matcher, query)[1] == expected
+
+
+def test_a_word_of_the_broader_good_names_the_narrower_good_s_kind(matcher: GoodsMatcher):
+    # Shrimp is a kind of Shellfish: "crustaceans" says what kind of thing shrimps are.
+    query = "Crustaceans, frozen: shrimps and prawns, shell-on, cold-water species"
+    best = matcher.match(query).best
+    assert best is not None and best.name == "Shrimp"
+    unexplained = next(f for f in best.features if f.name == "unexplained_words")
+    assert "crustaceans" not in unexplained.query_value
