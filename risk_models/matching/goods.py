@@ -106,7 +106,7 @@ FORM_WORDS = word_set(
     gemstone bead bangle boulder lump panel module
     quarter leg breast wing thigh drumstick carcass carcase offal tail
     belly brisket shoulder shank chop cutlet rump flank sirloin tenderloin rasher loaf loaves
-    twig sprig cob floret wedge"""
+    twig sprig cob floret wedge bundle"""
 )
 # Words saying a product only looks, tastes or smells like the good.
 IMITATION_WORDS = word_set(
@@ -213,7 +213,7 @@ FOREIGN_NOUNS = _stems(FOREIGN_NOUNS)
 PACKAGING_WORDS = _stems(
     word_set(
         """bag sack box carton case crate drum bottle jar can pouch tray bale roll reel cone
-        bundle pallet container flexitank tote bin punnet net packet sachet barrel jerrycan
+        pallet container flexitank tote bin punnet net packet sachet barrel jerrycan
         bucket pail tub spool"""
     )
 )
@@ -253,6 +253,9 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "mod": ("module",),
     "mods": ("modules",),
     "tob": ("tobacco",),
+    "chkn": ("chicken",),
+    "qtr": ("quarter",),
+    "qtrs": ("quarters",),
 }
 PARTICIPLES = frozenset(
     {"filled", "based", "flavoured", "flavored", "coated", "plated", "scented", "infused",

@@ -610,6 +610,7 @@ def test_a_substitute_costs_more_than_a_coating(matcher: GoodsMatcher):
         ("PV MOD 550W MONO", "Solar Modules"),
         ("TOB LEAF FCV", "Tobacco"),
         ("GMTS COTTON", "Garments"),
+        ("CHKN LEG QTR FRZ 10KG", "Poultry"),
     ],
 )
 def test_erp_shortenings_are_read(matcher: GoodsMatcher, query: str, expected: str):
@@ -695,7 +696,12 @@ def test_a_name_s_own_word_finds_the_good(matcher: GoodsMatcher):
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("Beef brisket", "Beef"), ("Frozen pork bellies, skin on", "Meat"), ("Corn cobs", "Corn")],
+    [
+        ("Beef brisket", "Beef"),
+        ("Frozen pork bellies, skin on", "Meat"),
+        ("Corn cobs", "Corn"),
+        ("Fresh miraa bundles", "Khat/Miraa (stimulant plant)"),  # a bundle is no package
+    ],
 )
 def test_a_cut_or_a_form_of_a_good_is_the_good(matcher: GoodsMatcher, query: str, expected: str):
     # Words of the dictionary, yet no other product: forms, like fillets and loins.
